@@ -1,0 +1,3 @@
+export * from './lib/api';
+export * from './lib/ir';
+export * from './lib/schedule';

@@ -1,0 +1,3 @@
+export function pipelineIr(): string {
+  return 'pipeline-ir';
+}

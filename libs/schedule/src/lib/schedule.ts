@@ -1,0 +1,3 @@
+export function schedule(): string {
+  return 'schedule';
+}
