@@ -1,1 +1,1 @@
-export * from './lib/schedule';
+export * from './lib/validate-schedule';

@@ -1,3 +1,0 @@
-export function schedule(): string {
-  return 'schedule';
-}
