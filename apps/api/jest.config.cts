@@ -3,8 +3,12 @@ module.exports = {
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
   transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }]
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
-  coverageDirectory: '../../coverage/apps/api'
+  coverageDirectory: '../../coverage/apps/api',
+  // Integration tests run against a real PostgreSQL that the global setup provides.
+  globalSetup: '<rootDir>/../../tools/jest/postgres-global-setup.mjs',
+  globalTeardown: '<rootDir>/../../tools/jest/postgres-global-teardown.mjs',
+  testTimeout: 60_000,
 };

@@ -7,4 +7,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
   coverageDirectory: '../../../coverage/libs/api/scheduler',
+  // Integration tests run against a real PostgreSQL that the global setup provides.
+  globalSetup: '<rootDir>/../../../tools/jest/postgres-global-setup.mjs',
+  globalTeardown: '<rootDir>/../../../tools/jest/postgres-global-teardown.mjs',
+  testTimeout: 60_000,
 };

@@ -1,0 +1,3 @@
+export * from './lib/all-exceptions.filter';
+export * from './lib/config';
+export * from './lib/errors';

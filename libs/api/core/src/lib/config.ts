@@ -1,0 +1,152 @@
+/**
+ * Flow's configuration, declared once (DESIGN §9). `loadConfig` reads the environment, applies defaults and
+ * validates every variable; a bad value throws a `ConfigError` naming the variable and what is expected, and the
+ * process stops before anything starts. Nothing else reads `process.env`.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface FlowConfig {
+  /** null → embedded PostgreSQL in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  port: number;
+  host: string;
+  cronSecret: string | null;
+  authJwtSecret: string | null;
+  authJwksUrl: string | null;
+  /** Issue and check `iss`/`aud` only when set. */
+  authIssuer: string | null;
+  authAudience: string | null;
+  schedulerInternalTick: boolean;
+  workerEnabled: boolean;
+  workerConcurrency: number;
+  logLevel: LogLevel;
+  dbPoolSize: number;
+  /** Largest accepted request body. */
+  bodyLimitBytes: number;
+  /** Where the built console lives; null → next to the api bundle. */
+  consoleDir: string | null;
+  /** When false, `/metrics` needs the CRON_SECRET bearer. */
+  metricsPublic: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const FLOW_CONFIG = Symbol('FLOW_CONFIG');
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const MIN_SECRET_LENGTH = 16;
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optional(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name}="${value}": expected an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    this.problems.push(`${name}="${this.raw(name)}": expected true or false`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name}="${value}": expected one of ${allowed.join(', ')}`);
+    return fallback;
+  }
+
+  url(name: string, protocols: readonly string[]): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return value;
+    } catch {
+      this.problems.push(`${name}: expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
+      return null;
+    }
+  }
+
+  secret(name: string): string | null {
+    const value = this.raw(name);
+    if (value !== undefined && value.length < MIN_SECRET_LENGTH) {
+      this.problems.push(`${name}: expected at least ${MIN_SECRET_LENGTH} characters`);
+    }
+    return value ?? null;
+  }
+}
+
+/** Reads and validates the configuration; throws `ConfigError` listing every bad variable at once. */
+export function loadConfig(env: Env): FlowConfig {
+  const read = new EnvReader(env);
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const embedded = read.raw('DATABASE_URL') === undefined;
+  const config: FlowConfig = {
+    databaseUrl,
+    dataDir: read.string('FLOW_DATA_DIR', '.data'),
+    port: read.integer('PORT', 3000, 0, 65535),
+    host: read.string('HOST', embedded ? '127.0.0.1' : '0.0.0.0'),
+    cronSecret: read.secret('CRON_SECRET'),
+    authJwtSecret: read.secret('AUTH_JWT_SECRET'),
+    authJwksUrl: read.url('AUTH_JWKS_URL', ['https:', 'http:']),
+    authIssuer: read.optional('AUTH_ISSUER'),
+    authAudience: read.optional('AUTH_AUDIENCE'),
+    schedulerInternalTick: read.boolean('SCHEDULER_INTERNAL_TICK', embedded),
+    workerEnabled: read.boolean('WORKER_ENABLED', true),
+    workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    dbPoolSize: read.integer('DB_POOL_SIZE', 10, 2, 200),
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 50 * 1_048_576),
+    consoleDir: read.optional('CONSOLE_DIR'),
+    metricsPublic: read.boolean('METRICS_PUBLIC', true),
+  };
+  if (config.authJwtSecret && config.authJwksUrl) {
+    read.problems.push('AUTH_JWT_SECRET and AUTH_JWKS_URL: set one of them, not both');
+  }
+  if (!embedded) {
+    // Embedded mode generates missing secrets in the data dir; a real deployment must provide them.
+    if (!config.cronSecret && read.raw('CRON_SECRET') === undefined) {
+      read.problems.push('CRON_SECRET: required when DATABASE_URL is set (at least 16 characters)');
+    }
+    if (!config.authJwtSecret && !config.authJwksUrl && read.raw('AUTH_JWT_SECRET') === undefined) {
+      read.problems.push('AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required when DATABASE_URL is set');
+    }
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

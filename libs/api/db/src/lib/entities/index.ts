@@ -1,0 +1,10 @@
+import { DeadLetterEntity } from './dead-letter.entity';
+import { PipelineRunEntity } from './pipeline-run.entity';
+import { PipelineEntity } from './pipeline.entity';
+import { SchedulerTickEntity } from './scheduler-tick.entity';
+import { TenantEntity } from './tenant.entity';
+
+export { DeadLetterEntity, PipelineEntity, PipelineRunEntity, SchedulerTickEntity, TenantEntity };
+
+/** Listed explicitly: glob paths do not survive the webpack bundle. */
+export const ENTITIES = [TenantEntity, PipelineEntity, PipelineRunEntity, SchedulerTickEntity, DeadLetterEntity];

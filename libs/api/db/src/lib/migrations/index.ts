@@ -1,0 +1,4 @@
+import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
+
+/** Listed explicitly, oldest first: glob paths do not survive the webpack bundle. */
+export const MIGRATIONS = [InitialSchema1764230400000];
