@@ -1,3 +1,4 @@
 export * from './lib/all-exceptions.filter';
 export * from './lib/config';
+export * from './lib/config.module';
 export * from './lib/errors';
