@@ -45,6 +45,7 @@ export interface FilterNode {
 export type CastType = 'text' | 'integer' | 'bigint' | 'numeric' | 'double' | 'boolean' | 'date' | 'timestamptz';
 export type SelectFunction = 'lower' | 'upper' | 'trim' | 'abs' | 'round' | 'date' | 'length';
 
+/** Compiles to `fn(CAST(column AS cast))`: the cast (if any) is applied first, then the function. */
 export interface SelectColumn {
   column: string;
   /** Output name; defaults to `column`. */
@@ -82,6 +83,11 @@ export interface JoinKey {
   right: string;
 }
 
+/**
+ * Output: the left input's columns, then the right input's. Without `rightPrefix`, a right key column with the same
+ * name as the left key it is paired with is dropped (its value equals the left one), and any other name present on
+ * both sides is a compile error. With `rightPrefix`, every right column (keys included) is renamed `<prefix><name>`.
+ */
 export interface JoinNode {
   id: string;
   type: 'join';
@@ -89,6 +95,8 @@ export interface JoinNode {
   right: string;
   kind: 'inner' | 'left';
   on: JoinKey[];
+  /** Prefix for every column of the right input, e.g. `customer_`; must itself match the identifier pattern. */
+  rightPrefix?: string;
 }
 
 export type ValidationCheck = 'not_null' | 'unique' | 'range' | 'accepted_values' | 'regex';

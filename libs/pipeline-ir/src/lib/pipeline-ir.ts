@@ -1,3 +1,0 @@
-export function pipelineIr(): string {
-  return 'pipeline-ir';
-}
