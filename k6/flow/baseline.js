@@ -5,6 +5,7 @@
 // Environment (all via -e NAME=value or the process environment):
 //   BASE_URL   api origin, default http://localhost:3000
 //   TOKENS     comma-separated tenant JWTs (one per tenant); VU n uses TOKENS[(n-1) % len]
+//   TOKENS_FILE  alternative to TOKENS: a file with the JWTs (comma- or newline-separated)
 //   VUS        constant virtual users, default 50
 //   DURATION   test length, default 60s
 //   BUDGET     which entry of budgets.json to enforce ('seed' = default, 'target' = 10x stricter)
@@ -27,8 +28,9 @@ if (!BUDGET) {
 }
 
 const BASE_URL = (__ENV.BASE_URL || 'http://localhost:3000').replace(/\/+$/, '');
-const TOKENS = (__ENV.TOKENS || '')
-  .split(',')
+// TOKENS wins; TOKENS_FILE (JWTs separated by commas or newlines) is for the compose perf profile.
+const TOKENS = (__ENV.TOKENS || (__ENV.TOKENS_FILE ? open(__ENV.TOKENS_FILE) : ''))
+  .split(/[\s,]+/)
   .map((t) => t.trim())
   .filter((t) => t.length > 0);
 const VUS = parseInt(__ENV.VUS || '50', 10);
@@ -76,7 +78,9 @@ function authParams(token, endpoint, name) {
 // ---- setup: discover pipeline ids per token through the list endpoint ----------------------
 export function setup() {
   if (TOKENS.length === 0) {
-    throw new Error('TOKENS is empty: pass -e TOKENS=<jwt1>,<jwt2>,... (npm run flow -- token --tenant perf-01)');
+    throw new Error(
+      'TOKENS is empty: pass -e TOKENS=<jwt1>,<jwt2>,... or -e TOKENS_FILE=<path> (npm run flow -- token --tenant perf-01)',
+    );
   }
   const idsByToken = [];
   for (let t = 0; t < TOKENS.length; t++) {

@@ -10,6 +10,7 @@
 // those samples, the failure rate is (non-2xx + transport errors/timeouts) / all requests.
 //
 //   node tools/perf/load-runner.mjs --base-url http://localhost:3000 --tokens "$TOKENS" \
+//        [--tokens-file FILE] \
 //        [--budget seed|target] [--connections 50] [--duration 20] [--pages 5] \
 //        [--timeout 10] [--budgets k6/flow/budgets.json] [--out result.json] [--json]
 //
@@ -147,7 +148,7 @@ export async function runLoad(options) {
   const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   const baseUrl = String(options.baseUrl || '').replace(/\/+$/, '');
   if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
-  const tokens = (Array.isArray(options.tokens) ? options.tokens : String(options.tokens || '').split(','))
+  const tokens = (Array.isArray(options.tokens) ? options.tokens : String(options.tokens || '').split(/[\s,]+/))
     .map((t) => t.trim())
     .filter(Boolean);
   if (tokens.length === 0) throw new UsageError('no tokens: pass --tokens <jwt1>,<jwt2>,… (npm run flow -- token --tenant perf-01)');
@@ -352,6 +353,7 @@ const HELP = `Usage: node tools/perf/load-runner.mjs --base-url URL --tokens JWT
 
   --base-url URL       api origin (env BASE_URL; default http://localhost:3000)
   --tokens LIST        comma-separated tenant JWTs (env TOKENS)
+  --tokens-file FILE   file with the JWTs, comma- or newline-separated (env TOKENS_FILE)
   --budget NAME        budget in budgets.json: seed | target (env BUDGET; default the file's defaultBudget)
   --budgets FILE       budgets file (default k6/flow/budgets.json)
   --connections N      concurrent connections (default 50)
@@ -372,6 +374,7 @@ async function main(argv) {
       options: {
         'base-url': { type: 'string' },
         tokens: { type: 'string' },
+        'tokens-file': { type: 'string' },
         budget: { type: 'string' },
         budgets: { type: 'string' },
         connections: { type: 'string' },
@@ -395,7 +398,11 @@ async function main(argv) {
   try {
     const result = await runLoad({
       baseUrl: args['base-url'] || process.env.BASE_URL || 'http://localhost:3000',
-      tokens: args.tokens ?? process.env.TOKENS ?? '',
+      tokens:
+        args.tokens ??
+        (args['tokens-file'] ? readFileSync(args['tokens-file'], 'utf8') : undefined) ??
+        process.env.TOKENS ??
+        (process.env.TOKENS_FILE ? readFileSync(process.env.TOKENS_FILE, 'utf8') : ''),
       budget: args.budget || process.env.BUDGET,
       budgetsFile: args.budgets,
       connections: args.connections,
