@@ -22,7 +22,13 @@ case "${1:-}" in
     require_database_url
     exec node "$MAIN"
     ;;
-  serve|worker|migrate|tenant|token|seed)
+  serve)
+    # `serve` is main.js's default command
+    shift
+    require_database_url
+    exec node "$MAIN" "$@"
+    ;;
+  worker|migrate|tenant|token|seed)
     require_database_url
     exec node "$MAIN" "$@"
     ;;
