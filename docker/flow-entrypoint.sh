@@ -2,7 +2,7 @@
 # Entrypoint of the Flow image.
 #   (no args) / node dist/apps/api/main.js …   → the api (serve)
 #   serve | worker | migrate | tenant | token | seed …   → node dist/apps/api/main.js <args>
-#   -flags (--help)                                      → node dist/apps/api/main.js <flags>
+#   help | -flags (--help)                               → node dist/apps/api/main.js <args>
 #   anything else (sh, node -e …)                        → executed as given
 # The image ships no embedded PostgreSQL, so every Flow command needs DATABASE_URL.
 set -eu
@@ -32,7 +32,7 @@ case "${1:-}" in
     require_database_url
     exec node "$MAIN" "$@"
     ;;
-  -*)
+  help|-*)
     exec node "$MAIN" "$@"
     ;;
   node)
