@@ -1,10 +1,21 @@
-import { Module } from '@nestjs/common';
-import { AppController } from './app.controller';
-import { AppService } from './app.service';
+import { DynamicModule, Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 
-@Module({
-  imports: [],
-  controllers: [AppController],
-  providers: [AppService],
-})
-export class AppModule {}
+import { FlowConfigModule, type FlowConfig } from '@flow/api/core';
+import { DatabaseModule } from '@flow/api/db';
+import { PipelinesModule } from '@flow/api/pipelines';
+import { TenancyModule } from '@flow/api/tenancy';
+
+import { HealthController } from './health.controller';
+
+/** The composition root: infrastructure (config, database), tenancy, and the feature modules. */
+@Module({})
+export class AppModule {
+  static register(config: FlowConfig, dataSource: DataSource): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [FlowConfigModule.forRoot(config), DatabaseModule.forDataSource(dataSource), TenancyModule, PipelinesModule],
+      controllers: [HealthController],
+    };
+  }
+}

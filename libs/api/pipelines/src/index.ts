@@ -1,1 +1,3 @@
-export * from './lib/api-pipelines.module';
+export * from './lib/pipelines.module';
+export * from './lib/pipelines.service';
+export * from './lib/schedule-plan';

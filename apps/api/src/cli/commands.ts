@@ -1,0 +1,146 @@
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+import { ConfigError, createHttpApp, loadConfig, type FlowConfig } from '@flow/api/core';
+import { signTenantToken, TenantsService } from '@flow/api/tenancy';
+
+import { AppModule } from '../app/app.module';
+import { resolveConsoleDir, serveConsole } from '../app/console-static';
+import { openRuntime, type Runtime } from '../app/runtime';
+import { CliError, parseArgs, parseTtl } from './args';
+import { DEMO_TENANT_SLUG, seedDemo } from './demo-seed';
+
+const USAGE = `Usage: flow <command>
+  serve                                   start the api (default)
+  migrate                                 apply database migrations and exit
+  tenant create <slug> [--name N] [--timezone Z]
+                                          create a tenant and its schema; prints {"id","slug"}
+  token --tenant <slug> [--ttl 1h]        print a tenant JWT (HS256, AUTH_JWT_SECRET)
+  seed demo                               the demo tenant, its tables and ~25 pipelines`;
+
+/** Runs one CLI command; resolves with the process exit code. */
+export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const { positionals, options } = parseArgs(argv);
+  const [command = 'serve', sub] = positionals;
+  let config: FlowConfig;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        await serve(config);
+        return 0;
+      case 'migrate':
+        await withRuntime(config, async () => undefined);
+        process.stdout.write('Migrations applied\n');
+        return 0;
+      case 'tenant': {
+        if (sub !== 'create' || !positionals[2]) throw new CliError('usage: tenant create <slug> [--name N] [--timezone Z]');
+        const tenant = await withContext(config, (app) =>
+          app.get(TenantsService).create({ slug: positionals[2], name: options.get('name'), timezone: options.get('timezone') }),
+        );
+        process.stdout.write(`${JSON.stringify({ id: tenant.tenant.id, slug: tenant.tenant.slug })}\n`);
+        return 0;
+      }
+      case 'token': {
+        const slug = options.get('tenant');
+        if (!slug) throw new CliError('usage: token --tenant <slug> [--ttl 1h]');
+        const ttl = parseTtl(options.get('ttl') ?? '1h');
+        const token = await withContext(config, async (app, runtime) => {
+          const tenant = await app.get(TenantsService).findBySlug(slug);
+          if (!tenant) throw new CliError(`no tenant with slug "${slug}" (create it with: tenant create ${slug})`);
+          if (!runtime.config.authJwtSecret) throw new CliError('token needs AUTH_JWT_SECRET (with AUTH_JWKS_URL your identity provider issues tokens)');
+          return signTenantToken(runtime.config.authJwtSecret, tenant.id, ttl);
+        });
+        process.stdout.write(`${token}\n`);
+        return 0;
+      }
+      case 'seed': {
+        if (sub !== 'demo') throw new CliError('usage: seed demo');
+        const tenant = await withContext(config, (app) => seedDemo(app));
+        process.stdout.write(`${JSON.stringify({ id: tenant.id, slug: tenant.slug })}\n`);
+        return 0;
+      }
+      case 'help':
+      case '--help':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      default:
+        throw new CliError(`unknown command "${command}"\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function withRuntime<T>(config: FlowConfig, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(config, { poolSize: 4 });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function withContext<T>(config: FlowConfig, work: (app: INestApplicationContext, runtime: Runtime) => Promise<T>): Promise<T> {
+  return withRuntime(config, async (runtime) => {
+    const app = await NestFactory.createApplicationContext(AppModule.register(runtime.config, runtime.dataSource), { logger: ['error', 'warn'] });
+    try {
+      return await work(app, runtime);
+    } finally {
+      // The runtime owns the DataSource; close the context without destroying it twice.
+      await app.close();
+    }
+  });
+}
+
+async function serve(config: FlowConfig): Promise<void> {
+  const logger = new Logger('Flow');
+  const runtime = await openRuntime(config);
+  const app = await createHttpApp(AppModule.register(runtime.config, runtime.dataSource), runtime.config, {
+    configure: (instance) => serveConsole(instance, resolveConsoleDir(runtime.config.consoleDir)),
+  });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received, shutting down`);
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: runtime.config.port, host: runtime.config.host });
+  const origin = `http://localhost:${runtime.config.port}`;
+  if (runtime.embedded) {
+    const tenant = await seedDemo(app);
+    const token = await signTenantToken(runtime.config.authJwtSecret as string, tenant.id, 24 * 3600, 'flow-dev');
+    process.stdout.write(
+      [
+        '',
+        `Flow is running (embedded PostgreSQL in ${runtime.config.dataDir}/)`,
+        `  Console:     ${origin}/data/scheduler#token=${token}`,
+        `  API:         ${origin}/api/v1   (OpenAPI: ${origin}/api/docs)`,
+        `  Tenant:      ${DEMO_TENANT_SLUG} (id ${tenant.id}); the token is valid for 24 h`,
+        `  Token:       ${token}`,
+        `  CRON_SECRET: ${runtime.config.cronSecret}`,
+        `  Tick:        curl -H "Authorization: Bearer ${runtime.config.cronSecret}" ${origin}/api/v1/cron/flow-scheduler-tick`,
+        '',
+      ].join('\n') + '\n',
+    );
+  } else {
+    logger.log(`Listening on ${runtime.config.host}:${runtime.config.port}`);
+  }
+}

@@ -1,0 +1,157 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+
+import { ValidationFailedError } from '@flow/api/core';
+import type { TenantContext } from '@flow/api/tenancy';
+import type { PipelineIr, PipelineListResponse, PipelineResponse, PipelineSummary } from '@flow/contracts';
+
+import { parseCreatePipeline, parseIrDocument, parseUpdatePipeline } from './pipeline-request';
+import { PipelinesRepository, type PipelineListRow, type PipelineRow } from './pipelines.repository';
+import { planSchedule } from './schedule-plan';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Pipeline rules: validation, schedule bookkeeping on every write, keyset pages, tenant scoping. */
+@Injectable()
+export class PipelinesService {
+  constructor(private readonly pipelines: PipelinesRepository) {}
+
+  async list(tenant: TenantContext, query: { limit?: string; cursor?: string }): Promise<PipelineListResponse> {
+    const limit = parseLimit(query.limit);
+    const afterName = query.cursor === undefined || query.cursor === '' ? null : decodeCursor(query.cursor);
+    // One extra row tells whether another page exists without a count query.
+    const rows = await this.pipelines.listPage(tenant.id, limit + 1, afterName);
+    const page = rows.slice(0, limit);
+    return { items: page.map(toSummary), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].name) : null };
+  }
+
+  async get(tenant: TenantContext, id: string): Promise<PipelineResponse> {
+    return toResponse(await this.findOrThrow(tenant, id));
+  }
+
+  async getIr(tenant: TenantContext, id: string): Promise<PipelineIr> {
+    const ir = isUuid(id) ? await this.pipelines.findIr(tenant.id, id) : null;
+    if (!ir) throw pipelineNotFound();
+    return ir;
+  }
+
+  async create(tenant: TenantContext, body: unknown): Promise<PipelineResponse> {
+    const { value, errors } = parseCreatePipeline(body);
+    if (!value) throw new ValidationFailedError(errors);
+    const row = await this.pipelines.transaction(async (manager) => {
+      const now = await this.pipelines.now(manager);
+      const paused = value.paused ?? false;
+      const schedule = planSchedule(null, value.ir, paused, now, tenant.timezone);
+      return this.pipelines.insert(tenant.id, { name: value.name, ir: value.ir, paused, ...schedule }, manager);
+    }).catch(rethrowNameConflict(value.name));
+    return toResponse(row);
+  }
+
+  async update(tenant: TenantContext, id: string, body: unknown): Promise<PipelineResponse> {
+    const { value, errors } = parseUpdatePipeline(body);
+    if (!value) throw new ValidationFailedError(errors);
+    return toResponse(await this.write(tenant, id, value));
+  }
+
+  async replaceIr(tenant: TenantContext, id: string, body: unknown): Promise<PipelineIr> {
+    const { value, errors } = parseIrDocument(body);
+    if (!value) throw new ValidationFailedError(errors);
+    return (await this.write(tenant, id, { ir: value })).ir;
+  }
+
+  async delete(tenant: TenantContext, id: string): Promise<void> {
+    if (!isUuid(id) || !(await this.pipelines.delete(tenant.id, id))) throw pipelineNotFound();
+  }
+
+  private async write(tenant: TenantContext, id: string, change: { name?: string; ir?: PipelineIr; paused?: boolean }): Promise<PipelineRow> {
+    if (!isUuid(id)) throw pipelineNotFound();
+    return this.pipelines.transaction(async (manager) => {
+      const current = await this.pipelines.findById(tenant.id, id, manager, true);
+      if (!current) throw pipelineNotFound();
+      const now = await this.pipelines.now(manager);
+      const ir = change.ir ?? current.ir;
+      const paused = change.paused ?? current.paused;
+      const previous = { ir: current.ir, paused: current.paused, scheduleKind: current.schedule_kind, scheduleSince: current.schedule_since, nextFireAt: current.next_fire_at };
+      const schedule = planSchedule(previous, ir, paused, now, tenant.timezone);
+      return this.pipelines.update(tenant.id, id, { name: change.name ?? current.name, ir, paused, ...schedule }, manager);
+    }).catch(rethrowNameConflict(change.name ?? ''));
+  }
+
+  private async findOrThrow(tenant: TenantContext, id: string): Promise<PipelineRow> {
+    const row = isUuid(id) ? await this.pipelines.findById(tenant.id, id) : null;
+    if (!row) throw pipelineNotFound();
+    return row;
+  }
+}
+
+function toSummary(row: PipelineListRow): PipelineSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    schedule: row.schedule_kind,
+    paused: row.paused,
+    lastRunAt: iso(row.last_run_at),
+    lastRunStatus: row.last_run_status,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function toResponse(row: PipelineRow): PipelineResponse {
+  return {
+    id: row.id,
+    name: row.name,
+    paused: row.paused,
+    ir: row.ir,
+    nextFireAt: iso(row.next_fire_at),
+    lastRunAt: iso(row.last_run_at),
+    lastRunStatus: row.last_run_status,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function iso(value: Date | null): string | null {
+  return value ? value.toISOString() : null;
+}
+
+function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** Malformed ids, missing ids and other tenants' ids all answer the same 404: nothing leaks. */
+function pipelineNotFound(): NotFoundException {
+  return new NotFoundException('Pipeline not found');
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
+  const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) {
+    throw new ValidationFailedError([{ path: 'limit', message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` }]);
+  }
+  return limit;
+}
+
+function encodeCursor(lastName: string): string {
+  return Buffer.from(JSON.stringify({ after: lastName }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof decoded.after === 'string') return decoded.after;
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
+}
+
+function rethrowNameConflict(name: string) {
+  return (error: unknown): never => {
+    if ((error as { code?: string }).code === '23505' && String((error as { constraint?: string }).constraint ?? (error as Error).message).includes('pipelines_tenant_name_key')) {
+      throw new ConflictException({ message: `name: a pipeline named "${name}" already exists`, details: [{ path: 'name', message: 'already exists' }] });
+    }
+    throw error;
+  };
+}

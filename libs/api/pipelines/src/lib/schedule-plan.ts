@@ -1,0 +1,47 @@
+import type { PipelineIr, Schedule, ScheduleKind } from '@flow/contracts';
+import { getCompiledSchedule } from '@flow/schedule';
+
+export interface ScheduleState {
+  scheduleKind: ScheduleKind | null;
+  /** When the current schedule began; fires at or before it are never expected nor replayed. */
+  scheduleSince: Date | null;
+  nextFireAt: Date | null;
+}
+
+export interface PreviousPipelineState extends ScheduleState {
+  ir: PipelineIr;
+  paused: boolean;
+}
+
+/**
+ * Decides a pipeline's schedule columns after a create or an edit, at database time `now`:
+ * - a new or changed schedule is re-anchored at `now` — fires before the edit are never replayed;
+ * - pausing clears `next_fire_at`; resuming computes the first fire after `now` (fires missed while paused are
+ *   skipped, like Airflow's unpause without catchup and Temporal's resume);
+ * - an edit that leaves the schedule and the pause state alone keeps `next_fire_at`.
+ */
+export function planSchedule(previous: PreviousPipelineState | null, ir: PipelineIr, paused: boolean, now: Date, tenantTimezone: string): ScheduleState {
+  const schedule = ir.schedule ?? null;
+  if (!schedule) return { scheduleKind: null, scheduleSince: null, nextFireAt: null };
+  const unchanged = previous !== null && previous.scheduleSince !== null && sameSchedule(previous.ir.schedule ?? null, schedule);
+  const scheduleSince = unchanged ? (previous.scheduleSince as Date) : now;
+  if (paused) return { scheduleKind: schedule.type, scheduleSince, nextFireAt: null };
+  if (unchanged && !previous.paused) return { scheduleKind: schedule.type, scheduleSince, nextFireAt: previous.nextFireAt };
+  const [first] = getCompiledSchedule(schedule, { timezone: tenantTimezone, anchor: scheduleSince }).nextFireTimes(now, 1);
+  return { scheduleKind: schedule.type, scheduleSince, nextFireAt: first ?? null };
+}
+
+function sameSchedule(a: Schedule | null, b: Schedule | null): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

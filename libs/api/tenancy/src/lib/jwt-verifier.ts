@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+
+import { FLOW_CONFIG, type FlowConfig } from '@flow/api/core';
+
+export class InvalidTokenError extends Error {}
+
+export interface VerifiedTenantClaims {
+  tenantId: string;
+  subject: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Verifies tenant JWTs with jose: HS256 with AUTH_JWT_SECRET, or RS256/ES256 from AUTH_JWKS_URL. The algorithm
+ * list is fixed per mode, which rules out `alg: none` and HS/RS confusion; `exp` and `tenant_id` are required.
+ */
+@Injectable()
+export class JwtVerifier {
+  private readonly secret: Uint8Array | null;
+  private readonly jwks: JWTVerifyGetKey | null;
+  private readonly algorithms: string[];
+
+  constructor(@Inject(FLOW_CONFIG) private readonly config: FlowConfig) {
+    this.secret = config.authJwtSecret ? new TextEncoder().encode(config.authJwtSecret) : null;
+    this.jwks = config.authJwksUrl ? createRemoteJWKSet(new URL(config.authJwksUrl)) : null;
+    this.algorithms = this.secret ? ['HS256'] : ['RS256', 'ES256'];
+  }
+
+  async verify(token: string): Promise<VerifiedTenantClaims> {
+    const options = {
+      algorithms: this.algorithms,
+      requiredClaims: ['exp', 'tenant_id'],
+      clockTolerance: 5,
+      ...(this.config.authIssuer ? { issuer: this.config.authIssuer } : {}),
+      ...(this.config.authAudience ? { audience: this.config.authAudience } : {}),
+    };
+    let payload: Record<string, unknown>;
+    try {
+      if (this.secret) payload = (await jwtVerify(token, this.secret, options)).payload;
+      else if (this.jwks) payload = (await jwtVerify(token, this.jwks, options)).payload;
+      else throw new InvalidTokenError('tenant authentication is not configured');
+    } catch (error) {
+      throw error instanceof InvalidTokenError ? error : new InvalidTokenError(describeJoseError(error));
+    }
+    const tenantId = payload['tenant_id'];
+    if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw new InvalidTokenError('claim tenant_id must be a tenant id (uuid)');
+    return { tenantId: tenantId.toLowerCase(), subject: typeof payload['sub'] === 'string' ? payload['sub'] : null };
+  }
+}
+
+function describeJoseError(error: unknown): string {
+  const code = (error as { code?: string } | null)?.code;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'token expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return `token claim invalid: ${(error as Error).message}`;
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'token algorithm not allowed';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'token signature invalid';
+    default:
+      return 'token invalid';
+  }
+}
+
+/** Mints HS256 tenant tokens (the CLI's `token` command and tests). */
+export async function signTenantToken(secret: string, tenantId: string, ttlSeconds: number, subject = 'flow-cli'): Promise<string> {
+  return new SignJWT({ tenant_id: tenantId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .sign(new TextEncoder().encode(secret));
+}

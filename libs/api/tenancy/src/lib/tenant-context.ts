@@ -1,0 +1,27 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+
+/** The authenticated tenant of a request, attached by the TenantGuard. */
+export interface TenantContext {
+  id: string;
+  slug: string;
+  name: string;
+  timezone: string;
+  /** The tenant's PostgreSQL schema, `tenant_<slug>`. */
+  schema: string;
+}
+
+export interface RequestWithTenant {
+  tenant?: TenantContext;
+}
+
+/**
+ * Injects the request's tenant. Throws (a 500, loudly) when the TenantGuard did not authorise the request — a route
+ * marked public or cron-secret must never read a tenant.
+ */
+export const CurrentTenant = createParamDecorator((_data: unknown, context: ExecutionContext): TenantContext => {
+  const request = context.switchToHttp().getRequest<RequestWithTenant>();
+  if (!request.tenant) {
+    throw new Error('@CurrentTenant() used on a route that the TenantGuard did not authorise for a tenant');
+  }
+  return request.tenant;
+});
