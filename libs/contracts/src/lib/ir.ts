@@ -84,9 +84,9 @@ export interface JoinKey {
 }
 
 /**
- * Output: the left input's columns, then the right input's. Without `rightPrefix`, a right key column with the same
- * name as the left key it is paired with is dropped (its value equals the left one), and any other name present on
- * both sides is a compile error. With `rightPrefix`, every right column (keys included) is renamed `<prefix><name>`.
+ * Output: the left input's columns, then the right input's, each renamed `<rightPrefix><name>` when `rightPrefix` is
+ * set. A right key column whose output name equals the left key it is paired with is dropped (same value); any
+ * other name present on both sides is a compile error.
  */
 export interface JoinNode {
   id: string;

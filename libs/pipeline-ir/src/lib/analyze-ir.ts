@@ -208,27 +208,20 @@ function inferJoin(
   const columns: Column[] = [...left];
   const leftNames = new Set(left.map(({ name }) => name));
   for (const column of right) {
-    if (node.rightPrefix === undefined) {
-      // A right key equal by name to the left key it is paired with carries the same value: keep the left one.
-      if (node.on.some((key) => key.right === column.name && key.left === column.name)) continue;
-      if (leftNames.has(column.name)) {
-        issue(
-          '.right',
-          `column "${column.name}" is in the output of both "${node.left}" and "${node.right}"; set rightPrefix to rename the right side's columns`,
-        );
-        continue;
-      }
-      outputs.push({ side: 'right', source: column.name, name: column.name });
-      columns.push(column);
-      continue;
-    }
-    const name = `${node.rightPrefix}${column.name}`;
+    const name = `${node.rightPrefix ?? ''}${column.name}`;
     if (name.length > 63) {
       issue('.rightPrefix', `"${name}" is longer than 63 characters`);
       continue;
     }
+    // A right key whose output name equals the left key it is paired with carries the same value: keep the left one.
+    if (node.on.some((key) => key.right === column.name && key.left === name)) continue;
     if (leftNames.has(name)) {
-      issue('.rightPrefix', `column "${name}" (prefixed from "${node.right}") is also in the output of "${node.left}"`);
+      issue(
+        node.rightPrefix === undefined ? '.right' : '.rightPrefix',
+        `column "${name}" is in the output of both "${node.left}" and "${node.right}"; ` +
+          (node.rightPrefix === undefined ? 'set rightPrefix to rename' : 'choose another rightPrefix for') +
+          ` the right side's columns`,
+      );
       continue;
     }
     outputs.push({ side: 'right', source: column.name, name });

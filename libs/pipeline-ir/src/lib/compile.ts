@@ -163,7 +163,7 @@ function indent(text: string, prefix = '  '): string {
 class TargetStatement {
   private readonly ctes: string[] = [];
   /** Dead-letter inserts go after every node CTE: a CTE can only reference earlier ones, and they use the gates. */
-  private readonly deadLetterCtes: string[] = [];
+  private readonly deadLetterNodes: ValidateNode[] = [];
   private readonly failGates: string[];
   private runParameters: [string, string, string] | undefined;
 
@@ -180,14 +180,14 @@ class TargetStatement {
 
   sql(): string {
     for (const node of this.plan.chain) this.addNode(node);
-    this.ctes.push(...this.deadLetterCtes);
+    for (const node of this.deadLetterNodes) this.addDeadLetters(node);
     const written = this.addWrite();
     const body = this.ctes.join(',\n');
     return `WITH ${body}\n${this.resultSelect(written)}`;
   }
 
-  private cte(name: string, body: string, into = this.ctes): void {
-    into.push(`${name} AS (\n${indent(body)}\n)`);
+  private cte(name: string, body: string): void {
+    this.ctes.push(`${name} AS (\n${indent(body)}\n)`);
   }
 
   private owns(node: IrNode): boolean {
@@ -289,15 +289,18 @@ class TargetStatement {
     );
     this.cte(quoteIdent(node.id), `SELECT ("row").*\nFROM ${verdict}\nWHERE cardinality(reasons) = 0`);
     this.cte(rejected, `SELECT "row", reasons\nFROM ${verdict}\nWHERE cardinality(reasons) > 0`);
-    if (node.onFail === 'fail' || !this.owns(node)) return;
+    if (node.onFail === 'dlq' && this.owns(node)) this.deadLetterNodes.push(node);
+  }
+
+  /** `INSERT INTO <dead-letter table> … FROM <rejected>`, withheld like every write when a fail node rejects rows. */
+  private addDeadLetters(node: ValidateNode): void {
     const [tenantId, pipelineId, runId] = this.runIds();
     const nodeId = this.parameters.add(node.id);
     this.cte(
       auxName(node, 'dlq', this.analysis),
       `INSERT INTO ${quoteTrustedQualifiedName(this.run.deadLetterTable)} ("tenant_id", "pipeline_id", "run_id", "node_id", "row", "reason")\n` +
         `SELECT ${tenantId}, ${pipelineId}, ${runId}, ${nodeId}, to_jsonb("row"), array_to_string(reasons, '; ')\n` +
-        `FROM ${rejected}${this.gate('WHERE')}`,
-      this.deadLetterCtes,
+        `FROM ${auxName(node, 'rejected', this.analysis)}${this.gate('WHERE')}`,
     );
   }
 
@@ -335,7 +338,8 @@ class TargetStatement {
   /** ` WHERE NOT EXISTS (rejected by a fail node) …`: with a failing validate node the statement writes nothing. */
   private gate(keyword: 'WHERE' | 'AND'): string {
     if (this.failGates.length === 0) return '';
-    return `\n${keyword} ${this.failGates.map((gate) => `NOT ${gate}`).join(' AND ')}`;
+    const indentation = keyword === 'AND' ? '  ' : '';
+    return `\n${indentation}${keyword} ${this.failGates.map((gate) => `NOT ${gate}`).join(' AND ')}`;
   }
 
   /** Adds the target's data-modifying CTEs and returns the name of the one whose RETURNING counts written rows. */
