@@ -1,7 +1,7 @@
 module.exports = {
   displayName: 'schedule',
   preset: '../../jest.preset.js',
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/jest-environment.cjs',
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },

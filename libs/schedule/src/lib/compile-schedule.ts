@@ -44,8 +44,9 @@ export function compileSchedule(schedule: Schedule, defaults: ScheduleDefaults):
       const zone = parsed.rule.zone ?? defaults.timezone;
       let dtstartWall = parsed.rule.dtstartWall;
       if (dtstartWall === null) {
-        // No DTSTART: the rule starts when the schedule began, read as a wall time in the tenant's zone.
-        const anchor = Math.floor(defaults.anchor.getTime() / 1000) * 1000;
+        // No DTSTART: the rule starts when the schedule began (rounded up to the minute, so that defaulted
+        // seconds are 0), read as a wall time in the tenant's zone.
+        const anchor = Math.ceil(defaults.anchor.getTime() / 60_000) * 60_000;
         dtstartWall = anchor + zoneTimeline(zone).offsetAt(anchor);
       }
       return new RRuleSchedule(schedule.rrule.trim(), parsed.rule, zone, dtstartWall);

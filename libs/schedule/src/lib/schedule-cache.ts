@@ -33,7 +33,7 @@ export function scheduleKey(schedule: Schedule, defaults: ScheduleDefaults): str
     case 'rrule': {
       const text = schedule.rrule.trim().replace(/\r\n/g, '\n');
       const zone = rruleUsesTenantZone(text) ? defaults.timezone : '';
-      const anchor = /^\s*DTSTART/im.test(text) ? '' : Math.floor(defaults.anchor.getTime() / 1000) * 1000;
+      const anchor = /^\s*DTSTART/im.test(text) ? '' : Math.ceil(defaults.anchor.getTime() / 60_000) * 60_000;
       return `rrule|${text}|${zone}|${anchor}`;
     }
     default:
