@@ -99,16 +99,22 @@ export async function discoverPipelineIds({ baseUrl, tokens, pages = 5, timeoutM
     let cursor = null;
     for (let page = 0; page < pages; page++) {
       const url = `${baseUrl}/api/v1/pipelines?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      // up to 3 attempts: a transient 5xx or connection error must not abort the whole run
       let res;
-      try {
-        res = await fetch(url, {
-          headers: { authorization: `Bearer ${tokens[t]}`, accept: 'application/json' },
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        throw new UsageError(`discovery: GET ${url} failed: ${err.cause?.message || err.message}`);
+      let text = '';
+      for (let attempt = 1; ; attempt++) {
+        try {
+          res = await fetch(url, {
+            headers: { authorization: `Bearer ${tokens[t]}`, accept: 'application/json' },
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          text = await res.text();
+          if (res.status < 500 || attempt >= 3) break;
+        } catch (err) {
+          if (attempt >= 3) throw new UsageError(`discovery: GET ${url} failed: ${err.cause?.message || err.message}`);
+        }
+        await new Promise((r) => setTimeout(r, 250 * attempt));
       }
-      const text = await res.text();
       if (res.status !== 200) {
         throw new UsageError(`discovery: token #${t + 1}: GET ${url} → ${res.status} ${text.slice(0, 200)}`);
       }
@@ -311,10 +317,11 @@ export async function runLoad(options) {
 // report
 
 export function formatTable(result) {
-  const head = ['endpoint', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'budget', 'result'];
+  const head = ['endpoint', 'requests', 'non-2xx', 'p50 ms', 'p95 ms', 'p99 ms', 'budget', 'result'];
   const rows = Object.entries(result.endpoints).map(([name, r]) => [
     name,
     String(r.requests),
+    String(r.non2xx),
     fmt(r.p50),
     fmt(r.p95),
     fmt(r.p99),
@@ -324,7 +331,8 @@ export function formatTable(result) {
   const fb = result.failureBudget;
   rows.push([
     'failed',
-    `${result.totals.non2xx + result.totals.errors}/${result.totals.requests}`,
+    String(result.totals.requests),
+    `${result.totals.non2xx + result.totals.errors}`,
     '',
     '',
     '',
