@@ -1,0 +1,33 @@
+// `npm test`: every check the project has, in order, against one PostgreSQL for the whole run (TEST_DATABASE_URL,
+// or an embedded server started here), stopping at the first failing stage.
+import { startThrowawayPostgres } from './jest/postgres-global-setup.mjs';
+import { nxEnv, run } from './run-steps.mjs';
+
+const stages = [
+  ['format', 'npx', ['nx', 'format:check']],
+  ['lint, unit + integration tests, build', 'npx', ['nx', 'run-many', '-t', 'lint', 'test', 'build', '--parallel=2', '--outputStyle=static']],
+];
+
+let server = null;
+if (!process.env.TEST_DATABASE_URL) {
+  server = await startThrowawayPostgres();
+  process.env.TEST_DATABASE_URL = server.url;
+}
+let failed = null;
+try {
+  for (const [name, command, args] of stages) {
+    console.log(`\n=== ${name} ===`);
+    const code = await run(command, args, { env: nxEnv });
+    if (code !== 0) {
+      failed = name;
+      break;
+    }
+  }
+} finally {
+  await server?.stop();
+}
+if (failed) {
+  console.error(`\nnpm test: stage "${failed}" failed`);
+  process.exit(1);
+}
+console.log('\nnpm test: all stages passed');
