@@ -1,1 +1,5 @@
-export * from './lib/api-runs.module';
+export * from './lib/run-executor';
+export * from './lib/runs.module';
+export * from './lib/runs.service';
+export * from './lib/worker-options';
+export * from './lib/worker.service';

@@ -1,13 +1,20 @@
 import { Module } from '@nestjs/common';
 
+import { CatalogRepository } from './catalog.repository';
+import { CatalogService } from './catalog.service';
+import { LineageController } from './lineage.controller';
+import { LineageRepository } from './lineage.repository';
+import { LineageService } from './lineage.service';
 import { PipelinesController } from './pipelines.controller';
 import { PipelinesRepository } from './pipelines.repository';
 import { PipelinesService } from './pipelines.service';
+import { SqlPreviewController } from './sql-preview.controller';
+import { SqlPreviewService } from './sql-preview.service';
 
-/** Pipelines CRUD and IR documents. */
+/** Pipelines CRUD and IR documents, the tenants' catalogs, SQL previews and lineage. */
 @Module({
-  controllers: [PipelinesController],
-  providers: [PipelinesRepository, PipelinesService],
-  exports: [PipelinesService],
+  controllers: [PipelinesController, SqlPreviewController, LineageController],
+  providers: [PipelinesRepository, PipelinesService, CatalogRepository, CatalogService, SqlPreviewService, LineageRepository, LineageService],
+  exports: [PipelinesService, CatalogService, LineageService],
 })
 export class PipelinesModule {}

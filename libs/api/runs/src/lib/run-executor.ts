@@ -1,0 +1,158 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { tenantSchemaName } from '@flow/api/db';
+import { CatalogService, LineageService } from '@flow/api/pipelines';
+import type { PipelineIr } from '@flow/contracts';
+import { compileRun, IrCompileError, IrValidationError, quoteIdent, type NodeMetrics, type TargetResultRow } from '@flow/pipeline-ir';
+
+import { RunsRepository, type ClaimedRun, type RunTotals } from './runs.repository';
+import { WORKER_OPTIONS, type WorkerOptions } from './worker-options';
+
+/** A failure that a retry cannot fix (invalid IR, unknown table or column, a validate node with onFail: fail). */
+export class PermanentRunError extends Error {
+  constructor(
+    message: string,
+    readonly metrics: Partial<RunTotals> = {},
+  ) {
+    super(message);
+    this.name = 'PermanentRunError';
+  }
+}
+
+/** The run was reaped (and maybe claimed by another worker) while this attempt ran; its writes were rolled back. */
+export class LostOwnershipError extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} is no longer owned by this attempt; its writes were rolled back`);
+    this.name = 'LostOwnershipError';
+  }
+}
+
+export type RunOutcome = 'succeeded' | 'queued' | 'failed' | 'lost';
+
+const MAX_ERROR_LENGTH = 4_000;
+
+/**
+ * Executes one claimed run: the compiled statements and the run's `succeeded` update in one transaction, confined to
+ * the tenant's schema. A failure rolls everything back, then records the attempt (retry with backoff, or failed).
+ */
+@Injectable()
+export class RunExecutor {
+  private readonly logger = new Logger('RunExecutor');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runs: RunsRepository,
+    private readonly catalog: CatalogService,
+    private readonly lineage: LineageService,
+    @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
+  ) {}
+
+  async execute(run: ClaimedRun): Promise<RunOutcome> {
+    const schema = tenantSchemaName(run.tenant_slug);
+    const heartbeat = setInterval(() => {
+      this.runs.heartbeat(run).catch((error: unknown) => this.logger.warn(`heartbeat of run ${run.id} failed: ${messageOf(error)}`));
+    }, this.options.heartbeatIntervalMs);
+    heartbeat.unref();
+    try {
+      const { written, created } = await this.executeInTransaction(run, schema);
+      if (created) this.catalog.invalidate(schema);
+      this.lineage.invalidate(run.tenant_id);
+      await this.analyze(schema, written);
+      return 'succeeded';
+    } catch (error) {
+      if (error instanceof LostOwnershipError) {
+        this.logger.warn(error.message);
+        return 'lost';
+      }
+      const permanent = error instanceof PermanentRunError;
+      const outcome = await this.runs.markAttemptFailed(run, truncate(messageOf(error)), !permanent, this.options, permanent ? error.metrics : {});
+      this.lineage.invalidate(run.tenant_id);
+      if (outcome === null) return 'lost';
+      this.logger.warn(`run ${run.id} attempt ${run.attempt} failed (${outcome}): ${messageOf(error)}`);
+      return outcome;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Commits data and status together; returns the target tables written and whether any was created. */
+  private async executeInTransaction(run: ClaimedRun, schema: string): Promise<{ written: string[]; created: boolean }> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const manager = runner.manager;
+    let created = false;
+    try {
+      await runner.startTransaction();
+      const control = await this.runs.controlSchema(manager);
+      const ir = await this.runs.pipelineIr(manager, control, run);
+      if (!ir) throw new PermanentRunError('the pipeline no longer exists');
+      // From here on, unqualified names resolve in the tenant's schema only (the compiler qualifies them anyway).
+      await this.runs.scopeTransaction(manager, schema, this.options.statementTimeoutMs);
+      const catalog = await this.catalog.loadFresh(schema, manager);
+      const compiled = compile(ir, catalog, run, `${control}.dead_letters`);
+      const totals: RunTotals = { rowsRead: 0, rowsWritten: 0, rowsRejected: 0, nodeMetrics: {} };
+      for (const statement of compiled.statements) {
+        const result = await runner.query(statement.sql, statement.parameters, true);
+        if (statement.kind === 'create_table') {
+          created = true;
+          continue;
+        }
+        const row = (result.records as TargetResultRow[])[0];
+        totals.rowsRead += Number(row.rows_read);
+        totals.rowsWritten += Number(row.rows_written);
+        totals.rowsRejected += Number(row.rows_rejected);
+        for (const [node, metrics] of Object.entries(row.node_metrics)) totals.nodeMetrics[node] ??= metrics;
+        if (row.failed) {
+          throw new PermanentRunError(validationFailure(ir, row.node_metrics), { ...totals, rowsWritten: 0 });
+        }
+      }
+      if (!(await this.runs.markSucceeded(manager, control, run, totals))) throw new LostOwnershipError(run.id);
+      await runner.commitTransaction();
+      const written = [...new Set(ir.nodes.flatMap((node) => (node.type === 'target' ? [node.table] : [])))];
+      return { written, created };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * Refreshes planner statistics of the written tables (outside the run's transaction, best effort): a new table
+   * has none until autovacuum gets to it, and lineage reads its row estimate from them.
+   */
+  private async analyze(schema: string, tables: string[]): Promise<void> {
+    for (const table of tables) {
+      await this.dataSource.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`).catch((error: unknown) => {
+        this.logger.warn(`ANALYZE of ${schema}.${table} failed: ${messageOf(error)}`);
+      });
+    }
+  }
+}
+
+function compile(ir: PipelineIr, catalog: Parameters<typeof compileRun>[1], run: ClaimedRun, deadLetterTable: string) {
+  try {
+    return compileRun(ir, catalog, { tenantId: run.tenant_id, pipelineId: run.pipeline_id, runId: run.id, deadLetterTable });
+  } catch (error) {
+    if (error instanceof IrValidationError || error instanceof IrCompileError) throw new PermanentRunError(error.message);
+    throw error;
+  }
+}
+
+/** `validation failed: node "checked" rejected 2 rows (onFail: fail)`, naming every failing node. */
+function validationFailure(ir: PipelineIr, metrics: Record<string, NodeMetrics>): string {
+  const failing = ir.nodes
+    .filter((node) => node.type === 'validate' && node.onFail === 'fail' && (metrics[node.id]?.rejected ?? 0) > 0)
+    .map((node) => `node "${node.id}" rejected ${metrics[node.id]?.rejected} row(s)`);
+  return `validation failed (onFail: fail): ${failing.join(', ') || 'rows were rejected'}; nothing was written`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_ERROR_LENGTH ? text : `${text.slice(0, MAX_ERROR_LENGTH - 1)}…`;
+}

@@ -1,0 +1,259 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import { queryRows } from '@flow/api/db';
+import type { PipelineIr, RunStatus, RunTrigger } from '@flow/contracts';
+import { quoteIdent, type NodeMetrics } from '@flow/pipeline-ir';
+
+export interface RunRow {
+  id: string;
+  pipeline_id: string;
+  trigger: RunTrigger;
+  scheduled_for: Date | null;
+  status: RunStatus;
+  attempt: number;
+  queued_at: Date;
+  /** `queued_at` as PostgreSQL prints it: exact to the microsecond, for keyset cursors. */
+  queued_at_text: string;
+  available_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  rows_read: number | null;
+  rows_written: number | null;
+  rows_rejected: number | null;
+  error: string | null;
+  node_metrics: Record<string, NodeMetrics> | null;
+}
+
+/** A run this worker has just claimed: the ownership token is (id, worker_id, attempt). */
+export interface ClaimedRun {
+  id: string;
+  tenant_id: string;
+  tenant_slug: string;
+  pipeline_id: string;
+  worker_id: string;
+  attempt: number;
+  started_at: Date;
+}
+
+export interface RunTotals {
+  rowsRead: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  nodeMetrics: Record<string, NodeMetrics>;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+const RUN_COLUMNS = `id, pipeline_id, trigger, scheduled_for, status, attempt, queued_at, queued_at::text AS queued_at_text, available_at,
+  started_at, finished_at, rows_read, rows_written, rows_rejected, error, node_metrics`;
+
+/** `available_at` after attempt `attempt` failed: base · 2^(attempt-1), capped (same rule as `backoffMs`). */
+const BACKOFF_SQL = (attempt: string, base: string, max: string) =>
+  `now() + make_interval(secs => least(${base}::double precision * power(2, greatest(${attempt} - 1, 0)), ${max}::double precision) / 1000.0)`;
+
+/** Queries on `pipeline_runs` (and the `pipelines` columns a run's outcome updates). */
+@Injectable()
+export class RunsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Queues a manual run of the tenant's pipeline; null when the tenant has no such pipeline. */
+  async enqueueManual(tenantId: string, pipelineId: string): Promise<RunRow | null> {
+    const rows = await queryRows<RunRow>(
+      this.dataSource,
+      `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for)
+       SELECT tenant_id, id, 'manual', NULL FROM pipelines WHERE tenant_id = $1 AND id = $2
+       RETURNING ${RUN_COLUMNS}`,
+      [tenantId, pipelineId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * A page of the pipeline's runs, newest first, keyset on (queued_at, id) over the history index. Null when the
+   * tenant has no such pipeline (one query answers both: the pipeline row is left-joined to its page).
+   */
+  async listPage(tenantId: string, pipelineId: string, limit: number, after: { queuedAt: string; id: string } | null): Promise<RunRow[] | null> {
+    const rows = await queryRows<Partial<RunRow> & { found: boolean }>(
+      this.dataSource,
+      `SELECT true AS found, r.*
+         FROM pipelines p
+         LEFT JOIN LATERAL (
+              SELECT ${RUN_COLUMNS} FROM pipeline_runs
+               WHERE pipeline_id = p.id
+                 AND ($3::timestamptz IS NULL OR (queued_at, id) < ($3::timestamptz, $4::uuid))
+               ORDER BY queued_at DESC, id DESC
+               LIMIT $5) AS r ON true
+        WHERE p.tenant_id = $1 AND p.id = $2`,
+      [tenantId, pipelineId, after?.queuedAt ?? null, after?.id ?? null, limit],
+    );
+    if (rows.length === 0) return null;
+    return rows.filter((row) => row.id !== null && row.id !== undefined) as RunRow[];
+  }
+
+  /**
+   * Claims up to `limit` queued, available runs with `FOR UPDATE SKIP LOCKED` (concurrent workers never claim the
+   * same run and never wait on each other), marks them running and their pipelines `running` — one statement.
+   */
+  async claim(workerId: string, limit: number): Promise<ClaimedRun[]> {
+    return queryRows<ClaimedRun>(
+      this.dataSource,
+      `WITH next AS (
+         SELECT id FROM pipeline_runs
+          WHERE status = 'queued' AND available_at <= now()
+          ORDER BY available_at, queued_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE pipeline_runs r
+            SET status = 'running', worker_id = $1, attempt = r.attempt + 1,
+                started_at = now(), heartbeat_at = now(), finished_at = NULL
+           FROM next WHERE r.id = next.id
+         RETURNING r.id, r.tenant_id, r.pipeline_id, r.worker_id, r.attempt, r.started_at
+       ), shown AS (
+         UPDATE pipelines p SET last_run_status = 'running', last_run_at = c.started_at
+           FROM claimed c
+          WHERE p.id = c.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= c.started_at)
+       )
+       SELECT c.*, t.slug AS tenant_slug FROM claimed c JOIN tenants t ON t.id = c.tenant_id`,
+      [workerId, limit],
+    );
+  }
+
+  /** Refreshes the heartbeat; false when the run is no longer this worker's (reaped, or finished). */
+  async heartbeat(run: ClaimedRun): Promise<boolean> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE pipeline_runs SET heartbeat_at = now()
+        WHERE id = $1 AND worker_id = $2 AND attempt = $3 AND status = 'running'
+        RETURNING id`,
+      [run.id, run.worker_id, run.attempt],
+    );
+    return rows.length > 0;
+  }
+
+  /** The schema the control-plane tables live in, read before a run narrows `search_path` to the tenant. */
+  async controlSchema(manager: EntityManager): Promise<string> {
+    const [row] = await queryRows<{ schema: string }>(manager, `SELECT current_schema()::text AS schema`);
+    return row.schema;
+  }
+
+  /** Narrows the transaction to the tenant's schema and bounds every statement's duration. */
+  async scopeTransaction(manager: EntityManager, tenantSchema: string, statementTimeoutMs: number): Promise<void> {
+    await queryRows(manager, `SELECT set_config('search_path', $1, true), set_config('statement_timeout', $2, true)`, [
+      quoteIdent(tenantSchema),
+      String(statementTimeoutMs),
+    ]);
+  }
+
+  async pipelineIr(manager: EntityManager, controlSchema: string, run: ClaimedRun): Promise<PipelineIr | null> {
+    const rows = await queryRows<{ ir: PipelineIr }>(
+      manager,
+      `SELECT ir FROM ${quoteIdent(controlSchema)}.pipelines WHERE id = $1 AND tenant_id = $2`,
+      [run.pipeline_id, run.tenant_id],
+    );
+    return rows[0]?.ir ?? null;
+  }
+
+  /**
+   * Marks the run succeeded inside the transaction that wrote its data, if this worker still owns it. False means
+   * the run was reaped (and maybe claimed again) meanwhile: the caller must roll back, so the data is written only
+   * by the attempt whose status update commits.
+   */
+  async markSucceeded(manager: EntityManager, controlSchema: string, run: ClaimedRun, totals: RunTotals): Promise<boolean> {
+    const schema = quoteIdent(controlSchema);
+    const rows = await queryRows(
+      manager,
+      `WITH done AS (
+         UPDATE ${schema}.pipeline_runs
+            SET status = 'succeeded', finished_at = clock_timestamp(), heartbeat_at = clock_timestamp(), error = NULL,
+                rows_read = $4, rows_written = $5, rows_rejected = $6, node_metrics = $7
+          WHERE id = $1 AND worker_id = $2 AND attempt = $3 AND status = 'running'
+          RETURNING pipeline_id, started_at
+       ), shown AS (
+         UPDATE ${schema}.pipelines p SET last_run_status = 'succeeded', last_run_at = d.started_at
+           FROM done d WHERE p.id = d.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= d.started_at)
+       )
+       SELECT 1 FROM done`,
+      [run.id, run.worker_id, run.attempt, totals.rowsRead, totals.rowsWritten, totals.rowsRejected, JSON.stringify(totals.nodeMetrics)],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Records a failed attempt (its transaction already rolled back): back to `queued` with exponential backoff, or
+   * `failed` for good when attempts are exhausted or `retryable` is false. Null when the run is no longer ours.
+   */
+  async markAttemptFailed(
+    run: ClaimedRun,
+    error: string,
+    retryable: boolean,
+    policy: RetryPolicy,
+    metrics: Partial<RunTotals> = {},
+  ): Promise<'queued' | 'failed' | null> {
+    const rows = await queryRows<{ status: 'queued' | 'failed' }>(
+      this.dataSource,
+      `WITH outcome AS (
+         UPDATE pipeline_runs r
+            SET status = CASE WHEN $5 AND r.attempt < $6 THEN 'queued' ELSE 'failed' END,
+                available_at = CASE WHEN $5 AND r.attempt < $6 THEN ${BACKOFF_SQL('r.attempt', '$7', '$8')} ELSE r.available_at END,
+                finished_at = CASE WHEN $5 AND r.attempt < $6 THEN NULL ELSE now() END,
+                worker_id = NULL, heartbeat_at = NULL, error = $4,
+                rows_read = $9, rows_written = 0, rows_rejected = $10, node_metrics = $11
+          WHERE r.id = $1 AND r.worker_id = $2 AND r.attempt = $3 AND r.status = 'running'
+          RETURNING r.pipeline_id, r.started_at, r.status
+       ), shown AS (
+         UPDATE pipelines p SET last_run_status = o.status
+           FROM outcome o WHERE p.id = o.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= o.started_at)
+       )
+       SELECT status FROM outcome`,
+      [
+        run.id,
+        run.worker_id,
+        run.attempt,
+        error,
+        retryable,
+        policy.maxAttempts,
+        policy.backoffBaseMs,
+        policy.backoffMaxMs,
+        metrics.rowsRead ?? null,
+        metrics.rowsRejected ?? null,
+        metrics.nodeMetrics ? JSON.stringify(metrics.nodeMetrics) : null,
+      ],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  /**
+   * Requeues (with backoff) or fails runs whose heartbeat is older than `expiryMs`: their worker died or lost its
+   * database connection, so their transaction has rolled back. Locked runs are skipped, never waited for.
+   */
+  async reapExpired(expiryMs: number, policy: RetryPolicy): Promise<{ id: string; status: 'queued' | 'failed' }[]> {
+    return queryRows(
+      this.dataSource,
+      `WITH expired AS (
+         SELECT id FROM pipeline_runs
+          WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
+          FOR UPDATE SKIP LOCKED
+       ), outcome AS (
+         UPDATE pipeline_runs r
+            SET status = CASE WHEN r.attempt < $2 THEN 'queued' ELSE 'failed' END,
+                available_at = CASE WHEN r.attempt < $2 THEN ${BACKOFF_SQL('r.attempt', '$3', '$4')} ELSE r.available_at END,
+                finished_at = CASE WHEN r.attempt < $2 THEN NULL ELSE now() END,
+                error = 'heartbeat expired: worker ' || coalesce(r.worker_id, '?') || ' stopped responding during attempt ' || r.attempt,
+                worker_id = NULL, heartbeat_at = NULL
+           FROM expired WHERE r.id = expired.id
+          RETURNING r.id, r.pipeline_id, r.started_at, r.status
+       ), shown AS (
+         UPDATE pipelines p SET last_run_status = o.status
+           FROM outcome o WHERE p.id = o.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= o.started_at)
+       )
+       SELECT id, status FROM outcome`,
+      [expiryMs, policy.maxAttempts, policy.backoffBaseMs, policy.backoffMaxMs],
+    );
+  }
+}
