@@ -149,11 +149,18 @@ function identList(names: string[]): string {
   return names.map(quoteIdent).join(', ');
 }
 
+/**
+ * Indents every line of generated SQL, but never inside a quoted identifier: a catalog column name may contain a
+ * newline, and indenting it would rename the column.
+ */
 function indent(text: string, prefix = '  '): string {
-  return text
-    .split('\n')
-    .map((line) => prefix + line)
-    .join('\n');
+  let quoted = false;
+  let result = prefix;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    result += char === '\n' && !quoted ? `\n${prefix}` : char;
+  }
+  return result;
 }
 
 /**
