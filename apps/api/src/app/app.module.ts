@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { FlowConfigModule, type FlowConfig } from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
 import { PipelinesModule } from '@flow/api/pipelines';
+import { RunsModule } from '@flow/api/runs';
 import { TenancyModule } from '@flow/api/tenancy';
 
 import { HealthController } from './health.controller';
@@ -14,7 +15,7 @@ export class AppModule {
   static register(config: FlowConfig, dataSource: DataSource): DynamicModule {
     return {
       module: AppModule,
-      imports: [FlowConfigModule.forRoot(config), DatabaseModule.forDataSource(dataSource), TenancyModule, PipelinesModule],
+      imports: [FlowConfigModule.forRoot(config), DatabaseModule.forDataSource(dataSource), TenancyModule, PipelinesModule, RunsModule.register()],
       controllers: [HealthController],
     };
   }

@@ -1,7 +1,9 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
-import { ConfigError, createHttpApp, loadConfig, type FlowConfig } from '@flow/api/core';
+import { ConfigError, createHttpApp, FlowConfigModule, loadConfig, type FlowConfig } from '@flow/api/core';
+import { DatabaseModule } from '@flow/api/db';
+import { RunsModule } from '@flow/api/runs';
 import { signTenantToken, TenantsService } from '@flow/api/tenancy';
 
 import { AppModule } from '../app/app.module';
@@ -12,6 +14,7 @@ import { DEMO_TENANT_SLUG, seedDemo } from './demo-seed';
 
 const USAGE = `Usage: flow <command>
   serve                                   start the api (default)
+  worker                                  run only the worker and the reaper (no HTTP), whatever WORKER_ENABLED says
   migrate                                 apply database migrations and exit
   tenant create <slug> [--name N] [--timezone Z]
                                           create a tenant and its schema; prints {"id","slug"}
@@ -36,6 +39,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     switch (command) {
       case 'serve':
         await serve(config);
+        return 0;
+      case 'worker':
+        await runWorker(config);
         return 0;
       case 'migrate':
         await withRuntime(config, async () => undefined);
@@ -103,6 +109,33 @@ async function withContext<T>(config: FlowConfig, work: (app: INestApplicationCo
       await app.close();
     }
   });
+}
+
+/**
+ * The worker as a process of its own: claims and executes runs and reaps expired ones until SIGTERM/SIGINT, then
+ * stops claiming, lets running executions finish (bounded) and exits. No HTTP server, no tick.
+ */
+async function runWorker(config: FlowConfig): Promise<void> {
+  const logger = new Logger('Flow');
+  const runtime = await openRuntime(config, { poolSize: config.workerConcurrency * 2 + 2 });
+  const workerConfig: FlowConfig = { ...runtime.config, workerEnabled: true };
+  const app = await NestFactory.createApplicationContext(
+    { module: class WorkerProcessModule {}, imports: [FlowConfigModule.forRoot(workerConfig), DatabaseModule.forDataSource(runtime.dataSource), RunsModule.register()] },
+    { logger: ['log', 'error', 'warn'] },
+  );
+  await app.init();
+  logger.log(`Worker process running (${workerConfig.workerConcurrency} slot(s)); SIGTERM or SIGINT stops it`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.log(`${signal} received, finishing running executions`);
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  // Closing the context stops claiming and waits for running executions (WorkerService.beforeApplicationShutdown).
+  await app.close();
+  await runtime.close();
 }
 
 async function serve(config: FlowConfig): Promise<void> {
