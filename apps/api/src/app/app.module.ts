@@ -5,6 +5,7 @@ import { FlowConfigModule, type FlowConfig } from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
 import { PipelinesModule } from '@flow/api/pipelines';
 import { RunsModule } from '@flow/api/runs';
+import { SchedulerModule } from '@flow/api/scheduler';
 import { TenancyModule } from '@flow/api/tenancy';
 
 import { HealthController } from './health.controller';
@@ -15,7 +16,7 @@ export class AppModule {
   static register(config: FlowConfig, dataSource: DataSource): DynamicModule {
     return {
       module: AppModule,
-      imports: [FlowConfigModule.forRoot(config), DatabaseModule.forDataSource(dataSource), TenancyModule, PipelinesModule, RunsModule.register()],
+      imports: [FlowConfigModule.forRoot(config), DatabaseModule.forDataSource(dataSource), TenancyModule, PipelinesModule, RunsModule.register(), SchedulerModule],
       controllers: [HealthController],
     };
   }

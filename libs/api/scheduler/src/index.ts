@@ -1,1 +1,4 @@
-export * from './lib/api-scheduler.module';
+export * from './lib/fire-plan';
+export * from './lib/scheduler.module';
+export * from './lib/scheduler.repository';
+export * from './lib/tick.service';

@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
+
+import { queryRows } from '@flow/api/db';
+import type { RunStatus } from '@flow/contracts';
+
+/** `pg_try_advisory_lock(0x666c6f77)` — "flow" in ASCII: one tick at a time across every replica. */
+export const TICK_LOCK_KEY = 0x666c6f77;
+
+export interface DuePipelineRow {
+  id: string;
+  tenant_id: string;
+  /** `ir->'schedule'` as jsonb text: canonical (jsonb orders keys), so equal text means an equal schedule. */
+  schedule_json: string;
+  schedule_since: Date;
+  next_fire_at: Date;
+  timezone: string;
+}
+
+export interface FireToDispatch {
+  pipelineId: string;
+  tenantId: string;
+  scheduledFor: Date;
+  /** Overlap policy `skip`: dispatch only when the pipeline has no queued or running run. */
+  skipIfActive: boolean;
+}
+
+export interface PipelineAdvance {
+  pipelineId: string;
+  nextFireAt: Date | null;
+}
+
+export interface StatusRow {
+  id: string;
+  name: string;
+  schedule_json: string;
+  paused: boolean;
+  schedule_since: Date;
+  schedule_error: string | null;
+  last_run_at: Date | null;
+  last_run_status: RunStatus | null;
+}
+
+/** The scheduler's queries: due pipelines, set-based dispatch, the tick ledger, and the status rows. */
+@Injectable()
+export class SchedulerRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A connection of the tick's own: the session-level advisory lock and the transaction live on it. */
+  async openTickConnection(): Promise<QueryRunner> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    return runner;
+  }
+
+  async tryLock(runner: QueryRunner): Promise<boolean> {
+    const [{ locked }] = await queryRows<{ locked: boolean }>(runner.manager, 'SELECT pg_try_advisory_lock($1) AS locked', [TICK_LOCK_KEY]);
+    return locked;
+  }
+
+  async unlock(runner: QueryRunner): Promise<void> {
+    await queryRows(runner.manager, 'SELECT pg_advisory_unlock($1)', [TICK_LOCK_KEY]);
+  }
+
+  async transactionNow(runner: QueryRunner): Promise<Date> {
+    const [{ now }] = await queryRows<{ now: Date }>(runner.manager, 'SELECT now() AS now');
+    return now;
+  }
+
+  async insertTick(runner: QueryRunner, caller: string, startedAt: Date): Promise<string> {
+    const [{ id }] = await queryRows<{ id: string }>(
+      runner.manager,
+      `INSERT INTO scheduler_ticks (started_at, caller, outcome) VALUES ($1, $2, 'dispatched') RETURNING id`,
+      [startedAt, caller],
+    );
+    return id;
+  }
+
+  /** Ledger row for a tick that did not run (lock held) or failed (written after the rollback). */
+  async recordTick(caller: string, outcome: 'skipped' | 'failed', error: string | null, durationMs: number): Promise<string> {
+    const [{ id }] = await queryRows<{ id: string }>(
+      this.dataSource,
+      `INSERT INTO scheduler_ticks (started_at, finished_at, caller, outcome, error, duration_ms)
+       VALUES (now() - make_interval(secs => $4::double precision / 1000), now(), $1, $2, $3, $4) RETURNING id`,
+      [caller, outcome, error, durationMs],
+    );
+    return id;
+  }
+
+  async finishTick(
+    runner: QueryRunner,
+    tickId: string,
+    counts: { due: number; dispatched: number; coalesced: number; skippedByPolicy: number; failed: number; durationMs: number },
+    failures: { pipelineId: string; error: string }[],
+  ): Promise<void> {
+    await queryRows(
+      runner.manager,
+      `UPDATE scheduler_ticks
+          SET finished_at = clock_timestamp(), due = $2, dispatched = $3, coalesced = $4, skipped_by_policy = $5,
+              failed = $6, duration_ms = $7, failures = $8
+        WHERE id = $1`,
+      [tickId, counts.due, counts.dispatched, counts.coalesced, counts.skippedByPolicy, counts.failed, counts.durationMs, failures.length > 0 ? JSON.stringify(failures) : null],
+    );
+  }
+
+  /** A batch of due, unpaused pipelines in fire order, after the keyset position `(afterFireAt, afterId)`. */
+  async dueBatch(runner: QueryRunner, now: Date, limit: number, after: { fireAt: Date; id: string } | null): Promise<DuePipelineRow[]> {
+    return queryRows<DuePipelineRow>(
+      runner.manager,
+      `SELECT p.id, p.tenant_id, (p.ir -> 'schedule')::text AS schedule_json, p.schedule_since, p.next_fire_at, t.timezone
+         FROM pipelines p
+         JOIN tenants t ON t.id = p.tenant_id
+        WHERE NOT p.paused
+          AND p.next_fire_at IS NOT NULL
+          AND p.next_fire_at <= $1
+          AND ($3::timestamptz IS NULL OR (p.next_fire_at, p.id) > ($3, $4::uuid))
+        ORDER BY p.next_fire_at, p.id
+        LIMIT $2`,
+      [now, limit, after?.fireAt ?? null, after?.id ?? null],
+    );
+  }
+
+  /**
+   * One statement per batch: insert the runs (a fire already dispatched is a no-op thanks to
+   * UNIQUE(pipeline_id, scheduled_for)), honour overlap=skip, and advance `next_fire_at`. Returns how many runs
+   * were inserted and how many fires the overlap policy held back.
+   */
+  async dispatch(runner: QueryRunner, tickId: string, fires: FireToDispatch[], advances: PipelineAdvance[]): Promise<{ dispatched: number; heldBack: number }> {
+    const [row] = await queryRows<{ dispatched: number; held_back: number }>(
+      runner.manager,
+      `WITH fires AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::boolean[]) AS f(pipeline_id, tenant_id, scheduled_for, skip_if_active)
+       ), eligible AS (
+         SELECT f.* FROM fires f
+          WHERE NOT f.skip_if_active
+             OR NOT EXISTS (SELECT 1 FROM pipeline_runs r WHERE r.pipeline_id = f.pipeline_id AND r.status IN ('queued', 'running'))
+       ), inserted AS (
+         INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for, tick_id)
+         SELECT tenant_id, pipeline_id, 'schedule', scheduled_for, $5 FROM eligible
+         ON CONFLICT (pipeline_id, scheduled_for) DO NOTHING
+         RETURNING 1
+       ), advanced AS (
+         UPDATE pipelines p
+            SET next_fire_at = a.next_fire_at, schedule_error = NULL
+           FROM unnest($6::uuid[], $7::timestamptz[]) AS a(id, next_fire_at)
+          WHERE p.id = a.id
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM inserted)::int AS dispatched,
+              ((SELECT count(*) FROM fires) - (SELECT count(*) FROM eligible))::int AS held_back,
+              (SELECT count(*) FROM advanced)::int AS advanced`,
+      [
+        fires.map((f) => f.pipelineId),
+        fires.map((f) => f.tenantId),
+        fires.map((f) => f.scheduledFor),
+        fires.map((f) => f.skipIfActive),
+        tickId,
+        advances.map((a) => a.pipelineId),
+        advances.map((a) => a.nextFireAt),
+      ],
+    );
+    return { dispatched: row.dispatched, heldBack: row.held_back };
+  }
+
+  /** Pipelines whose schedule could not be evaluated keep their `next_fire_at` and show the reason. */
+  async markScheduleErrors(runner: QueryRunner, failures: { pipelineId: string; error: string }[]): Promise<void> {
+    if (failures.length === 0) return;
+    await queryRows(
+      runner.manager,
+      `UPDATE pipelines p SET schedule_error = f.error
+         FROM unnest($1::uuid[], $2::text[]) AS f(id, error)
+        WHERE p.id = f.id`,
+      [failures.map((f) => f.pipelineId), failures.map((f) => f.error)],
+    );
+  }
+
+  /** Every scheduled pipeline of a tenant, one query (the status page), with the database clock. */
+  async statusRows(tenantId: string): Promise<{ now: Date; lastTickAt: Date | null; rows: StatusRow[] }> {
+    const rows = await queryRows<StatusRow & { now: Date; last_tick_at: Date | null }>(
+      this.dataSource,
+      `SELECT p.id, p.name, (p.ir -> 'schedule')::text AS schedule_json, p.paused, p.schedule_since, p.schedule_error,
+              p.last_run_at, p.last_run_status, now() AS now,
+              (SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched') AS last_tick_at
+         FROM pipelines p
+        WHERE p.tenant_id = $1 AND p.schedule_kind IS NOT NULL
+        ORDER BY p.name`,
+      [tenantId],
+    );
+    if (rows.length > 0) return { now: rows[0].now, lastTickAt: rows[0].last_tick_at, rows };
+    const [clock] = await queryRows<{ now: Date; last_tick_at: Date | null }>(
+      this.dataSource,
+      `SELECT now() AS now, (SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched') AS last_tick_at`,
+    );
+    return { now: clock.now, lastTickAt: clock.last_tick_at, rows: [] };
+  }
+}
