@@ -11,5 +11,9 @@ export {
   type TargetResultRow,
 } from './lib/compile';
 export { IrCompileError, IrValidationError } from './lib/errors';
-export { IDENTIFIER_PATTERN, isIdentifier, quoteIdent } from './lib/identifiers';
+export {
+  IDENTIFIER_PATTERN,
+  isIdentifier,
+  quoteIdent,
+} from './lib/identifiers';
 export { assertValidIr, IR_LIMITS, validateIr } from './lib/validate-ir';

@@ -10,9 +10,24 @@ export interface PipelineIr {
   nodes: IrNode[];
 }
 
-export type IrNode = SourceNode | FilterNode | SelectNode | AggregateNode | JoinNode | ValidateNode | TargetNode;
+export type IrNode =
+  | SourceNode
+  | FilterNode
+  | SelectNode
+  | AggregateNode
+  | JoinNode
+  | ValidateNode
+  | TargetNode;
 export type IrNodeType = IrNode['type'];
-export const IR_NODE_TYPES: readonly IrNodeType[] = ['source', 'filter', 'select', 'aggregate', 'join', 'validate', 'target'];
+export const IR_NODE_TYPES: readonly IrNodeType[] = [
+  'source',
+  'filter',
+  'select',
+  'aggregate',
+  'join',
+  'validate',
+  'target',
+];
 
 export type ScalarValue = string | number | boolean | null;
 
@@ -25,7 +40,18 @@ export interface SourceNode {
   columns?: string[];
 }
 
-export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not_in' | 'is_null' | 'is_not_null' | 'like';
+export type ComparisonOp =
+  | '='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'in'
+  | 'not_in'
+  | 'is_null'
+  | 'is_not_null'
+  | 'like';
 
 export interface Condition {
   column: string;
@@ -42,8 +68,23 @@ export interface FilterNode {
   where: Condition[];
 }
 
-export type CastType = 'text' | 'integer' | 'bigint' | 'numeric' | 'double' | 'boolean' | 'date' | 'timestamptz';
-export type SelectFunction = 'lower' | 'upper' | 'trim' | 'abs' | 'round' | 'date' | 'length';
+export type CastType =
+  | 'text'
+  | 'integer'
+  | 'bigint'
+  | 'numeric'
+  | 'double'
+  | 'boolean'
+  | 'date'
+  | 'timestamptz';
+export type SelectFunction =
+  | 'lower'
+  | 'upper'
+  | 'trim'
+  | 'abs'
+  | 'round'
+  | 'date'
+  | 'length';
 
 /** Compiles to `fn(CAST(column AS cast))`: the cast (if any) is applied first, then the function. */
 export interface SelectColumn {
@@ -61,7 +102,13 @@ export interface SelectNode {
   columns: SelectColumn[];
 }
 
-export type AggregateFunction = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'count_distinct';
+export type AggregateFunction =
+  | 'count'
+  | 'sum'
+  | 'min'
+  | 'max'
+  | 'avg'
+  | 'count_distinct';
 
 export interface Aggregation {
   fn: AggregateFunction;
@@ -99,7 +146,12 @@ export interface JoinNode {
   rightPrefix?: string;
 }
 
-export type ValidationCheck = 'not_null' | 'unique' | 'range' | 'accepted_values' | 'regex';
+export type ValidationCheck =
+  | 'not_null'
+  | 'unique'
+  | 'range'
+  | 'accepted_values'
+  | 'regex';
 
 export interface ValidationRule {
   column: string;

@@ -1,7 +1,18 @@
-import type { FieldError, IrNode, JoinNode, PipelineIr, TargetNode } from '@flow/contracts';
+import type {
+  FieldError,
+  IrNode,
+  JoinNode,
+  PipelineIr,
+  TargetNode,
+} from '@flow/contracts';
 
 import type { Catalog, CatalogTable } from './catalog';
-import { AGGREGATES_SQL, CAST_SQL_TYPES, SELECT_FUNCTIONS_SQL, UNKNOWN_TYPE } from './sql-types';
+import {
+  AGGREGATES_SQL,
+  CAST_SQL_TYPES,
+  SELECT_FUNCTIONS_SQL,
+  UNKNOWN_TYPE,
+} from './sql-types';
 
 export interface Column {
   name: string;
@@ -61,20 +72,30 @@ export function analyzeIr(ir: PipelineIr, catalog: Catalog): Analysis {
     notes: [],
   };
   const order = topologicalOrder(ir.nodes, analysis.nodeById);
-  for (const node of order) analysis.relations.set(node.id, inferRelation(node, analysis));
+  for (const node of order)
+    analysis.relations.set(node.id, inferRelation(node, analysis));
 
   for (const node of ir.nodes) {
     if (node.type !== 'target') continue;
     const ancestors = ancestorsOf(node, analysis.nodeById);
     const chain = order.filter((candidate) => ancestors.has(candidate.id));
     for (const member of [...chain, node]) {
-      if (!analysis.owner.has(member.id)) analysis.owner.set(member.id, node.id);
+      if (!analysis.owner.has(member.id))
+        analysis.owner.set(member.id, node.id);
     }
-    analysis.targets.push({ node, index: analysis.indexOf.get(node.id) ?? -1, table: catalog.tables.get(node.table), chain });
+    analysis.targets.push({
+      node,
+      index: analysis.indexOf.get(node.id) ?? -1,
+      table: catalog.tables.get(node.table),
+      chain,
+    });
   }
   ir.nodes.forEach((node, index) => {
     if (!analysis.owner.has(node.id)) {
-      analysis.notes.push({ path: `ir.nodes[${index}]`, message: `node "${node.id}" feeds no target and is not executed` });
+      analysis.notes.push({
+        path: `ir.nodes[${index}]`,
+        message: `node "${node.id}" feeds no target and is not executed`,
+      });
     }
   });
   return analysis;
@@ -92,7 +113,10 @@ export function inputsOf(node: IrNode): string[] {
   }
 }
 
-function topologicalOrder(nodes: IrNode[], byId: Map<string, IrNode>): IrNode[] {
+function topologicalOrder(
+  nodes: IrNode[],
+  byId: Map<string, IrNode>,
+): IrNode[] {
   const done = new Set<string>();
   const order: IrNode[] = [];
   const visit = (node: IrNode): void => {
@@ -125,7 +149,8 @@ function inferRelation(node: IrNode, analysis: Analysis): Relation {
   const issue = (suffix: string, message: string): void => {
     analysis.issues.push({ path: `${path}${suffix}`, message });
   };
-  const input = (id: string): Relation => analysis.relations.get(id) ?? { columns: null };
+  const input = (id: string): Relation =>
+    analysis.relations.get(id) ?? { columns: null };
   /** The type of `name` in `id`'s output: UNKNOWN_TYPE (after an issue when the columns are known) if absent. */
   const columnOf = (id: string, name: string, suffix: string): string => {
     const columns = input(id).columns;
@@ -140,43 +165,78 @@ function inferRelation(node: IrNode, analysis: Analysis): Relation {
     case 'source': {
       const table = analysis.catalog.tables.get(node.table);
       if (!table) {
-        issue('.table', `unknown table "${node.table}" in schema "${analysis.catalog.schema}"`);
-        return { columns: node.columns ? node.columns.map((name) => ({ name, type: UNKNOWN_TYPE })) : null };
+        issue(
+          '.table',
+          `unknown table "${node.table}" in schema "${analysis.catalog.schema}"`,
+        );
+        return {
+          columns: node.columns
+            ? node.columns.map((name) => ({ name, type: UNKNOWN_TYPE }))
+            : null,
+        };
       }
-      if (!node.columns) return { columns: table.columns.map(({ name, type }) => ({ name, type })) };
+      if (!node.columns)
+        return {
+          columns: table.columns.map(({ name, type }) => ({ name, type })),
+        };
       return {
         columns: node.columns.map((name, i) => {
-          const column = table.columns.find((candidate) => candidate.name === name);
-          if (!column) issue(`.columns[${i}]`, `unknown column "${name}" in table "${node.table}"`);
+          const column = table.columns.find(
+            (candidate) => candidate.name === name,
+          );
+          if (!column)
+            issue(
+              `.columns[${i}]`,
+              `unknown column "${name}" in table "${node.table}"`,
+            );
           return { name, type: column?.type ?? UNKNOWN_TYPE };
         }),
       };
     }
     case 'filter':
-      node.where.forEach((condition, i) => columnOf(node.input, condition.column, `.where[${i}].column`));
+      node.where.forEach((condition, i) =>
+        columnOf(node.input, condition.column, `.where[${i}].column`),
+      );
       return input(node.input);
     case 'validate':
-      node.rules.forEach((rule, i) => columnOf(node.input, rule.column, `.rules[${i}].column`));
+      node.rules.forEach((rule, i) =>
+        columnOf(node.input, rule.column, `.rules[${i}].column`),
+      );
       return input(node.input);
     case 'select':
       return {
         columns: node.columns.map((column, i) => {
-          let type = columnOf(node.input, column.column, `.columns[${i}].column`);
+          let type = columnOf(
+            node.input,
+            column.column,
+            `.columns[${i}].column`,
+          );
           if (column.cast) type = CAST_SQL_TYPES[column.cast];
-          if (column.fn) type = SELECT_FUNCTIONS_SQL[column.fn].resultType(type);
+          if (column.fn)
+            type = SELECT_FUNCTIONS_SQL[column.fn].resultType(type);
           return { name: column.as ?? column.column, type };
         }),
       };
     case 'aggregate':
       return {
         columns: [
-          ...node.groupBy.map((name, i) => ({ name, type: columnOf(node.input, name, `.groupBy[${i}]`) })),
+          ...node.groupBy.map((name, i) => ({
+            name,
+            type: columnOf(node.input, name, `.groupBy[${i}]`),
+          })),
           ...node.aggregations.map((aggregation, i) => {
             const inputType =
               aggregation.column === undefined
                 ? UNKNOWN_TYPE
-                : columnOf(node.input, aggregation.column, `.aggregations[${i}].column`);
-            return { name: aggregation.as, type: AGGREGATES_SQL[aggregation.fn].resultType(inputType) };
+                : columnOf(
+                    node.input,
+                    aggregation.column,
+                    `.aggregations[${i}].column`,
+                  );
+            return {
+              name: aggregation.as,
+              type: AGGREGATES_SQL[aggregation.fn].resultType(inputType),
+            };
           }),
         ],
       };
@@ -204,7 +264,11 @@ function inferJoin(
     analysis.joinOutputs.set(node.id, null);
     return { columns: null };
   }
-  const outputs: JoinOutput[] = left.map(({ name }) => ({ side: 'left', source: name, name }));
+  const outputs: JoinOutput[] = left.map(({ name }) => ({
+    side: 'left',
+    source: name,
+    name,
+  }));
   const columns: Column[] = [...left];
   const leftNames = new Set(left.map(({ name }) => name));
   for (const column of right) {
@@ -214,12 +278,15 @@ function inferJoin(
       continue;
     }
     // A right key whose output name equals the left key it is paired with carries the same value: keep the left one.
-    if (node.on.some((key) => key.right === column.name && key.left === name)) continue;
+    if (node.on.some((key) => key.right === column.name && key.left === name))
+      continue;
     if (leftNames.has(name)) {
       issue(
         node.rightPrefix === undefined ? '.right' : '.rightPrefix',
         `column "${name}" is in the output of both "${node.left}" and "${node.right}"; ` +
-          (node.rightPrefix === undefined ? 'set rightPrefix to rename' : 'choose another rightPrefix for') +
+          (node.rightPrefix === undefined
+            ? 'set rightPrefix to rename'
+            : 'choose another rightPrefix for') +
           ` the right side's columns`,
       );
       continue;
@@ -242,13 +309,19 @@ function checkTarget(
   const written = analysis.relations.get(node.input)?.columns ?? null;
   const path = `ir.nodes[${analysis.indexOf.get(node.id)}]`;
   if (!table) {
-    analysis.notes.push({ path: `${path}.table`, message: `table "${node.table}" does not exist yet; the run creates it` });
+    analysis.notes.push({
+      path: `${path}.table`,
+      message: `table "${node.table}" does not exist yet; the run creates it`,
+    });
     return;
   }
   const existing = new Set(table.columns.map(({ name }) => name));
   for (const column of written ?? []) {
     if (!existing.has(column.name)) {
-      issue('.table', `table "${node.table}" has no column "${column.name}" (written from the output of node "${node.input}")`);
+      issue(
+        '.table',
+        `table "${node.table}" has no column "${column.name}" (written from the output of node "${node.input}")`,
+      );
     }
   }
 }

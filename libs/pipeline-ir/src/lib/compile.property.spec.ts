@@ -1,4 +1,10 @@
-import type { ComparisonOp, PipelineIr, ScalarValue, TargetMode, ValidationRule } from '@flow/contracts';
+import type {
+  ComparisonOp,
+  PipelineIr,
+  ScalarValue,
+  TargetMode,
+  ValidationRule,
+} from '@flow/contracts';
 import fc from 'fast-check';
 
 import type { Catalog } from './catalog';
@@ -6,12 +12,39 @@ import { compileRun } from './compile';
 import { validateIr } from './validate-ir';
 
 /** Pieces that break naive SQL building: quotes, terminators, comments, escapes, placeholders, unicode, NUL-ish. */
-const HOSTILE_PIECES = ['"', "'", ';', '--', '/*', '*/', '\\', '$1', '$$', 'é', '😀', '\u0000', '\u0001', ' ', '.', 'DROP', 'a', '_', '0', '\n', '%'];
+const HOSTILE_PIECES = [
+  '"',
+  "'",
+  ';',
+  '--',
+  '/*',
+  '*/',
+  '\\',
+  '$1',
+  '$$',
+  'é',
+  '😀',
+  '\u0000',
+  '\u0001',
+  ' ',
+  '.',
+  'DROP',
+  'a',
+  '_',
+  '0',
+  '\n',
+  '%',
+];
 
-const hostileString = fc.array(fc.constantFrom(...HOSTILE_PIECES), { minLength: 1, maxLength: 6 }).map((pieces) => pieces.join(''));
+const hostileString = fc
+  .array(fc.constantFrom(...HOSTILE_PIECES), { minLength: 1, maxLength: 6 })
+  .map((pieces) => pieces.join(''));
 const plainIdentifier = fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/);
 /** Mostly valid identifiers (so most IRs compile), sometimes hostile text that validation must reject. */
-const name = fc.oneof({ weight: 30, arbitrary: plainIdentifier }, { weight: 1, arbitrary: hostileString });
+const name = fc.oneof(
+  { weight: 30, arbitrary: plainIdentifier },
+  { weight: 1, arbitrary: hostileString },
+);
 const scalar: fc.Arbitrary<ScalarValue> = fc.oneof(
   { weight: 8, arbitrary: hostileString },
   { weight: 1, arbitrary: fc.integer() },
@@ -19,44 +52,85 @@ const scalar: fc.Arbitrary<ScalarValue> = fc.oneof(
   { weight: 1, arbitrary: fc.boolean() },
 );
 /** A value that usually fits the operator; sometimes anything (NaN, null, a list), which validation must reject. */
-const anyValue = fc.oneof(scalar, fc.double(), fc.constant(null), fc.array(hostileString, { maxLength: 3 }));
+const anyValue = fc.oneof(
+  scalar,
+  fc.double(),
+  fc.constant(null),
+  fc.array(hostileString, { maxLength: 3 }),
+);
 function valueFor(op: ComparisonOp): fc.Arbitrary<unknown> {
-  const fitting = op === 'in' || op === 'not_in' ? fc.array(hostileString, { minLength: 1, maxLength: 3 }) : op === 'like' ? hostileString : scalar;
-  return fc.oneof({ weight: 15, arbitrary: fitting }, { weight: 1, arbitrary: anyValue });
+  const fitting =
+    op === 'in' || op === 'not_in'
+      ? fc.array(hostileString, { minLength: 1, maxLength: 3 })
+      : op === 'like'
+        ? hostileString
+        : scalar;
+  return fc.oneof(
+    { weight: 15, arbitrary: fitting },
+    { weight: 1, arbitrary: anyValue },
+  );
 }
-const OPS: ComparisonOp[] = ['=', '!=', '<', '<=', '>', '>=', 'in', 'not_in', 'is_null', 'is_not_null', 'like'];
+const OPS: ComparisonOp[] = [
+  '=',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'not_in',
+  'is_null',
+  'is_not_null',
+  'like',
+];
 
-const irInput = fc.record({
-  ids: fc.tuple(name, name, name, name, name),
-  table: name,
-  columns: fc.uniqueArray(name, { minLength: 1, maxLength: 3 }),
-  /** Catalog columns the IR does not name (information_schema may hold any name): read when `readAll`. */
-  catalogOnly: fc.uniqueArray(hostileString.filter((c) => !c.includes('\u0000')), { maxLength: 3 }),
-  readAll: fc.boolean(),
-  alias: name,
-  conditions: fc.array(
-    fc.record({ column: fc.nat(), op: fc.constantFrom(...OPS) }).chain((c) => valueFor(c.op).map((value) => ({ ...c, value }))),
-    { minLength: 1, maxLength: 4 },
-  ),
-  rules: fc.array(
-    fc.record({
-      column: fc.nat(),
-      check: fc.constantFrom('not_null', 'unique', 'range', 'accepted_values', 'regex'),
-      bound: fc.integer(),
-      values: fc.array(hostileString, { minLength: 1, maxLength: 3 }),
-      pattern: hostileString,
-    }),
-    { minLength: 1, maxLength: 3 },
-  ),
-  onFail: fc.constantFrom('dlq', 'fail'),
-  targetTable: name,
-  targetExists: fc.boolean(),
-  mode: fc.constantFrom<TargetMode>('append', 'replace', 'merge'),
-}).map((input) => ({
-  ...input,
-  // The source table is never also the target here, so the catalog describes both.
-  targetTable: input.targetTable === input.table ? `${input.targetTable}_t` : input.targetTable,
-}));
+const irInput = fc
+  .record({
+    ids: fc.tuple(name, name, name, name, name),
+    table: name,
+    columns: fc.uniqueArray(name, { minLength: 1, maxLength: 3 }),
+    /** Catalog columns the IR does not name (information_schema may hold any name): read when `readAll`. */
+    catalogOnly: fc.uniqueArray(
+      hostileString.filter((c) => !c.includes('\u0000')),
+      { maxLength: 3 },
+    ),
+    readAll: fc.boolean(),
+    alias: name,
+    conditions: fc.array(
+      fc
+        .record({ column: fc.nat(), op: fc.constantFrom(...OPS) })
+        .chain((c) => valueFor(c.op).map((value) => ({ ...c, value }))),
+      { minLength: 1, maxLength: 4 },
+    ),
+    rules: fc.array(
+      fc.record({
+        column: fc.nat(),
+        check: fc.constantFrom(
+          'not_null',
+          'unique',
+          'range',
+          'accepted_values',
+          'regex',
+        ),
+        bound: fc.integer(),
+        values: fc.array(hostileString, { minLength: 1, maxLength: 3 }),
+        pattern: hostileString,
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    onFail: fc.constantFrom('dlq', 'fail'),
+    targetTable: name,
+    targetExists: fc.boolean(),
+    mode: fc.constantFrom<TargetMode>('append', 'replace', 'merge'),
+  })
+  .map((input) => ({
+    ...input,
+    // The source table is never also the target here, so the catalog describes both.
+    targetTable:
+      input.targetTable === input.table
+        ? `${input.targetTable}_t`
+        : input.targetTable,
+  }));
 
 type IrInput = typeof irInput extends fc.Arbitrary<infer T> ? T : never;
 
@@ -80,7 +154,12 @@ function buildIr(input: IrInput): { ir: PipelineIr; catalog: Catalog } {
   const ir = {
     version: 1,
     nodes: [
-      { id: source, type: 'source', table: input.table, ...(input.readAll ? {} : { columns: input.columns }) },
+      {
+        id: source,
+        type: 'source',
+        table: input.table,
+        ...(input.readAll ? {} : { columns: input.columns }),
+      },
       {
         id: filter,
         type: 'filter',
@@ -88,30 +167,69 @@ function buildIr(input: IrInput): { ir: PipelineIr; catalog: Catalog } {
         where: input.conditions.map((condition) =>
           condition.op === 'is_null' || condition.op === 'is_not_null'
             ? { column: column(condition.column), op: condition.op }
-            : { column: column(condition.column), op: condition.op, value: condition.value },
+            : {
+                column: column(condition.column),
+                op: condition.op,
+                value: condition.value,
+              },
         ),
       },
-      { id: validate, type: 'validate', input: filter, rules, onFail: input.onFail },
+      {
+        id: validate,
+        type: 'validate',
+        input: filter,
+        rules,
+        onFail: input.onFail,
+      },
       {
         id: select,
         type: 'select',
         input: validate,
-        columns: [{ column: input.columns[0], as: input.alias, fn: 'lower', cast: 'text' }, ...input.columns.slice(1).map((c) => ({ column: c }))],
+        columns: [
+          {
+            column: input.columns[0],
+            as: input.alias,
+            fn: 'lower',
+            cast: 'text',
+          },
+          ...input.columns.slice(1).map((c) => ({ column: c })),
+        ],
       },
-      { id: target, type: 'target', input: select, table: input.targetTable, mode: input.mode, ...(input.mode === 'merge' ? { key: [outputs[0]] } : {}) },
+      {
+        id: target,
+        type: 'target',
+        input: select,
+        table: input.targetTable,
+        mode: input.mode,
+        ...(input.mode === 'merge' ? { key: [outputs[0]] } : {}),
+      },
     ],
   } as PipelineIr;
   const catalogColumns = [...new Set([...input.columns, ...input.catalogOnly])];
-  const tables = new Map([[input.table, { columns: catalogColumns.map((c) => ({ name: c, type: 'text' })) }]]);
-  if (input.targetExists) tables.set(input.targetTable, { columns: outputs.map((c) => ({ name: c, type: 'text' })) });
+  const tables = new Map([
+    [
+      input.table,
+      { columns: catalogColumns.map((c) => ({ name: c, type: 'text' })) },
+    ],
+  ]);
+  if (input.targetExists)
+    tables.set(input.targetTable, {
+      columns: outputs.map((c) => ({ name: c, type: 'text' })),
+    });
   return { ir, catalog: { schema: 'tenant_acme', tables } };
 }
 
 /** Every string and number the IR carries as a value (not an identifier). */
 function valuesOf(ir: PipelineIr): unknown[] {
   return ir.nodes.flatMap((node) => {
-    if (node.type === 'filter') return node.where.flatMap((c) => (c.value === undefined ? [] : [c.value]));
-    if (node.type === 'validate') return node.rules.flatMap((r) => [r.min, r.max, r.values, r.pattern].filter((v) => v !== undefined));
+    if (node.type === 'filter')
+      return node.where.flatMap((c) =>
+        c.value === undefined ? [] : [c.value],
+      );
+    if (node.type === 'validate')
+      return node.rules.flatMap((r) =>
+        [r.min, r.max, r.values, r.pattern].filter((v) => v !== undefined),
+      );
     return [];
   });
 }
@@ -128,7 +246,15 @@ function withOtherValues(ir: PipelineIr): PipelineIr {
   return {
     ...ir,
     nodes: ir.nodes.map((node) => {
-      if (node.type === 'filter') return { ...node, where: node.where.map((c) => (c.value === undefined ? c : { ...c, value: swap(c.value) as ScalarValue })) };
+      if (node.type === 'filter')
+        return {
+          ...node,
+          where: node.where.map((c) =>
+            c.value === undefined
+              ? c
+              : { ...c, value: swap(c.value) as ScalarValue },
+          ),
+        };
       if (node.type === 'validate') {
         return {
           ...node,
@@ -136,8 +262,12 @@ function withOtherValues(ir: PipelineIr): PipelineIr {
             ...r,
             ...(r.min === undefined ? {} : { min: r.min + 1 }),
             ...(r.max === undefined ? {} : { max: r.max + 1 }),
-            ...(r.values === undefined ? {} : { values: swap(r.values) as ScalarValue[] }),
-            ...(r.pattern === undefined ? {} : { pattern: `other ${r.pattern.length}` }),
+            ...(r.values === undefined
+              ? {}
+              : { values: swap(r.values) as ScalarValue[] }),
+            ...(r.pattern === undefined
+              ? {}
+              : { pattern: `other ${r.pattern.length}` }),
           })),
         };
       }
@@ -157,7 +287,12 @@ const SQL_VOCABULARY = new Set(
 const CODE_LITERALS = ["'; '", "'rows'", "'rejected'"];
 const QUOTED_IDENTIFIER = /"(?:[^"]|"")*"/g;
 
-const run = { tenantId: 't', pipelineId: 'p', runId: 'r', deadLetterTable: 'public.dead_letters' };
+const run = {
+  tenantId: 't',
+  pipelineId: 'p',
+  runId: 'r',
+  deadLetterTable: 'public.dead_letters',
+};
 
 describe('compileRun with hostile names and values', () => {
   it('either rejects the IR or binds every value and quotes every identifier', () => {
@@ -173,20 +308,39 @@ describe('compileRun with hostile names and values', () => {
         expect(other.map((s) => s.sql)).toEqual(statements.map((s) => s.sql));
 
         const parameters = statements.flatMap((s) => s.parameters);
-        for (const value of valuesOf(ir)) expect(parameters).toContainEqual(value);
+        for (const value of valuesOf(ir))
+          expect(parameters).toContainEqual(value);
 
-        const identifiers = [input.table, input.targetTable, ...input.columns, ...input.catalogOnly, input.alias, ...input.ids];
+        const identifiers = [
+          input.table,
+          input.targetTable,
+          ...input.columns,
+          ...input.catalogOnly,
+          input.alias,
+          ...input.ids,
+        ];
         for (const statement of statements) {
-          const quoted = (statement.sql.match(QUOTED_IDENTIFIER) ?? []).map((q) => q.slice(1, -1).replace(/""/g, '"'));
-          for (const q of quoted) expect(identifiers.includes(q) || q.includes(':') || FIXED_NAMES.has(q)).toBe(true);
+          const quoted = (statement.sql.match(QUOTED_IDENTIFIER) ?? []).map(
+            (q) => q.slice(1, -1).replace(/""/g, '"'),
+          );
+          for (const q of quoted)
+            expect(
+              identifiers.includes(q) || q.includes(':') || FIXED_NAMES.has(q),
+            ).toBe(true);
 
           let rest = statement.sql.replace(QUOTED_IDENTIFIER, ' ');
-          for (const literal of CODE_LITERALS) rest = rest.split(literal).join(' ');
+          for (const literal of CODE_LITERALS)
+            rest = rest.split(literal).join(' ');
           expect(rest).not.toMatch(/['";\\]|--|\/\*/);
           // Outside quoted identifiers, `$n` only ever means parameter n, and every parameter is used.
-          const placeholders = [...rest.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
-          expect(new Set(placeholders)).toEqual(new Set(statement.parameters.map((_, i) => i + 1)));
-          for (const word of rest.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) expect(SQL_VOCABULARY).toContain(word.toLowerCase());
+          const placeholders = [...rest.matchAll(/\$(\d+)/g)].map((m) =>
+            Number(m[1]),
+          );
+          expect(new Set(placeholders)).toEqual(
+            new Set(statement.parameters.map((_, i) => i + 1)),
+          );
+          for (const word of rest.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])
+            expect(SQL_VOCABULARY).toContain(word.toLowerCase());
         }
       }),
       { numRuns: 400 },
@@ -196,4 +350,14 @@ describe('compileRun with hostile names and values', () => {
   });
 });
 
-const FIXED_NAMES = new Set(['tenant_acme', 'public', 'dead_letters', 'tenant_id', 'pipeline_id', 'run_id', 'node_id', 'row', 'reason']);
+const FIXED_NAMES = new Set([
+  'tenant_acme',
+  'public',
+  'dead_letters',
+  'tenant_id',
+  'pipeline_id',
+  'run_id',
+  'node_id',
+  'row',
+  'reason',
+]);

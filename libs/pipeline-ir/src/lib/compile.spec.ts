@@ -41,7 +41,12 @@ const catalog: Catalog = {
   ]),
 };
 
-const run = { tenantId: 't-1', pipelineId: 'p-1', runId: 'r-1', deadLetterTable: 'public.dead_letters' };
+const run = {
+  tenantId: 't-1',
+  pipelineId: 'p-1',
+  runId: 'r-1',
+  deadLetterTable: 'public.dead_letters',
+};
 const orders: IrNode = { id: 'orders', type: 'source', table: 'orders' };
 
 function pipeline(...nodes: IrNode[]): PipelineIr {
@@ -52,7 +57,10 @@ function statements(ir: PipelineIr): CompiledStatement[] {
   return compileRun(ir, catalog, run).statements;
 }
 
-function compileError(ir: PipelineIr, against: Catalog = catalog): IrCompileError {
+function compileError(
+  ir: PipelineIr,
+  against: Catalog = catalog,
+): IrCompileError {
   try {
     compileRun(ir, against, run);
   } catch (error) {
@@ -85,7 +93,13 @@ describe('compileRun', () => {
             { column: 'status', op: 'like', value: 'p%' },
           ],
         },
-        { id: 'out', type: 'target', input: 'f', table: 'paid_orders', mode: 'append' },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'f',
+          table: 'paid_orders',
+          mode: 'append',
+        },
       );
       expect(statements(ir)).toEqual([
         {
@@ -126,7 +140,20 @@ SELECT
     $11::text, jsonb_build_object('rows', (SELECT count(*) FROM "f")),
     $12::text, jsonb_build_object('rows', (SELECT count(*) FROM "out:write"))
   ) AS node_metrics`,
-          parameters: ['paid', 'void', 10, 11, 1, 2, ['a', 'b'], [1, 2], 'p%', 'orders', 'f', 'out'],
+          parameters: [
+            'paid',
+            'void',
+            10,
+            11,
+            1,
+            2,
+            ['a', 'b'],
+            [1, 2],
+            'p%',
+            'orders',
+            'f',
+            'out',
+          ],
         },
       ]);
     });
@@ -135,7 +162,12 @@ SELECT
   describe('select', () => {
     it('renames, casts then applies the function, and creates the missing target table', () => {
       const ir = pipeline(
-        { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'amount', 'status'] },
+        {
+          id: 'orders',
+          type: 'source',
+          table: 'orders',
+          columns: ['id', 'amount', 'status'],
+        },
         {
           id: 's',
           type: 'select',
@@ -148,7 +180,13 @@ SELECT
             { column: 'amount', cast: 'text', fn: 'length', as: 'digits' },
           ],
         },
-        { id: 'out', type: 'target', input: 's', table: 'shaped', mode: 'append' },
+        {
+          id: 'out',
+          type: 'target',
+          input: 's',
+          table: 'shaped',
+          mode: 'append',
+        },
       );
       expect(statements(ir)).toEqual([
         {
@@ -215,7 +253,13 @@ SELECT
             { fn: 'max', column: 'amount', as: 'largest' },
           ],
         },
-        { id: 'out', type: 'target', input: 'g', table: 'totals', mode: 'replace' },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'g',
+          table: 'totals',
+          mode: 'replace',
+        },
       );
       const [ddl, target] = statements(ir);
       expect(ddl.sql).toBe(`CREATE TABLE IF NOT EXISTS "tenant_acme"."totals" (
@@ -262,19 +306,35 @@ SELECT
     });
 
     it('omits GROUP BY for a whole-input aggregate', () => {
-      const ir = pipeline(orders, { id: 'g', type: 'aggregate', input: 'orders', groupBy: [], aggregations: [{ fn: 'count', as: 'n' }] }, {
-        id: 'out',
-        type: 'target',
-        input: 'g',
-        table: 'counts',
-        mode: 'append',
-      });
-      expect(statements(ir)[1].sql).toContain(`"g" AS (\n  SELECT count(*) AS "n"\n  FROM "orders"\n),`);
+      const ir = pipeline(
+        orders,
+        {
+          id: 'g',
+          type: 'aggregate',
+          input: 'orders',
+          groupBy: [],
+          aggregations: [{ fn: 'count', as: 'n' }],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'g',
+          table: 'counts',
+          mode: 'append',
+        },
+      );
+      expect(statements(ir)[1].sql).toContain(
+        `"g" AS (\n  SELECT count(*) AS "n"\n  FROM "orders"\n),`,
+      );
     });
   });
 
   describe('join', () => {
-    const customers: IrNode = { id: 'customers', type: 'source', table: 'customers' };
+    const customers: IrNode = {
+      id: 'customers',
+      type: 'source',
+      table: 'customers',
+    };
 
     it('prefixes the right side and drops the right key equal to its left key', () => {
       const ir = pipeline(
@@ -289,10 +349,17 @@ SELECT
           on: [{ left: 'customer_id', right: 'id' }],
           rightPrefix: 'customer_',
         },
-        { id: 'out', type: 'target', input: 'j', table: 'enriched', mode: 'append' },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'j',
+          table: 'enriched',
+          mode: 'append',
+        },
       );
       const [ddl, target] = statements(ir);
-      expect(ddl.sql).toBe(`CREATE TABLE IF NOT EXISTS "tenant_acme"."enriched" (
+      expect(ddl.sql)
+        .toBe(`CREATE TABLE IF NOT EXISTS "tenant_acme"."enriched" (
   "id" integer,
   "amount" numeric,
   "status" text,
@@ -334,7 +401,12 @@ SELECT
     it('left-joins on several keys without a prefix when names do not clash', () => {
       const ir = pipeline(
         { id: 'a', type: 'source', table: 'orders', columns: ['id', 'status'] },
-        { id: 'b', type: 'source', table: 'orders', columns: ['id', 'status', 'amount'] },
+        {
+          id: 'b',
+          type: 'source',
+          table: 'orders',
+          columns: ['id', 'status', 'amount'],
+        },
         {
           id: 'j',
           type: 'join',
@@ -346,7 +418,13 @@ SELECT
             { left: 'status', right: 'status' },
           ],
         },
-        { id: 'out', type: 'target', input: 'j', table: 'pairs', mode: 'append' },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'j',
+          table: 'pairs',
+          mode: 'append',
+        },
       );
       expect(statements(ir)[1].sql).toContain(`"j" AS (
   SELECT l."id", l."status", r."amount"
@@ -356,18 +434,30 @@ SELECT
     });
 
     it('rejects a name on both sides unless a prefix renames it', () => {
-      const ir = pipeline(orders, customers, {
-        id: 'j',
-        type: 'join',
-        kind: 'inner',
-        left: 'orders',
-        right: 'customers',
-        on: [{ left: 'customer_id', right: 'id' }],
-      }, { id: 'out', type: 'target', input: 'j', table: 'enriched', mode: 'append' });
+      const ir = pipeline(
+        orders,
+        customers,
+        {
+          id: 'j',
+          type: 'join',
+          kind: 'inner',
+          left: 'orders',
+          right: 'customers',
+          on: [{ left: 'customer_id', right: 'id' }],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'j',
+          table: 'enriched',
+          mode: 'append',
+        },
+      );
       expect(compileError(ir).details).toEqual([
         {
           path: 'ir.nodes[2].right',
-          message: 'column "id" is in the output of both "orders" and "customers"; set rightPrefix to rename the right side\'s columns',
+          message:
+            'column "id" is in the output of both "orders" and "customers"; set rightPrefix to rename the right side\'s columns',
         },
       ]);
     });
@@ -386,11 +476,21 @@ SELECT
             { column: 'amount', check: 'not_null' },
             { column: 'id', check: 'unique' },
             { column: 'amount', check: 'range', min: 0, max: 100 },
-            { column: 'status', check: 'accepted_values', values: ['paid', 'void'] },
+            {
+              column: 'status',
+              check: 'accepted_values',
+              values: ['paid', 'void'],
+            },
             { column: 'status', check: 'regex', pattern: '^[a-z]+$' },
           ],
         },
-        { id: 'out', type: 'target', input: 'v', table: 'paid_orders', mode: 'append' },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'v',
+          table: 'paid_orders',
+          mode: 'append',
+        },
       );
       expect(statements(ir)).toEqual([
         {
@@ -466,8 +566,20 @@ SELECT
     it('writes nothing and reports failed when a fail rule rejects a row (onFail: fail, replace)', () => {
       const ir = pipeline(
         orders,
-        { id: 'v', type: 'validate', input: 'orders', onFail: 'fail', rules: [{ column: 'amount', check: 'range', max: 100 }] },
-        { id: 'out', type: 'target', input: 'v', table: 'paid_orders', mode: 'replace' },
+        {
+          id: 'v',
+          type: 'validate',
+          input: 'orders',
+          onFail: 'fail',
+          rules: [{ column: 'amount', check: 'range', max: 100 }],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'v',
+          table: 'paid_orders',
+          mode: 'replace',
+        },
       );
       expect(statements(ir)).toEqual([
         {
@@ -524,9 +636,27 @@ SELECT
     it('gates the dead-letter insert of an upstream dlq node on a downstream fail node', () => {
       const ir = pipeline(
         orders,
-        { id: 'soft', type: 'validate', input: 'orders', onFail: 'dlq', rules: [{ column: 'status', check: 'not_null' }] },
-        { id: 'hard', type: 'validate', input: 'soft', onFail: 'fail', rules: [{ column: 'amount', check: 'not_null' }] },
-        { id: 'out', type: 'target', input: 'hard', table: 'paid_orders', mode: 'append' },
+        {
+          id: 'soft',
+          type: 'validate',
+          input: 'orders',
+          onFail: 'dlq',
+          rules: [{ column: 'status', check: 'not_null' }],
+        },
+        {
+          id: 'hard',
+          type: 'validate',
+          input: 'soft',
+          onFail: 'fail',
+          rules: [{ column: 'amount', check: 'not_null' }],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'hard',
+          table: 'paid_orders',
+          mode: 'append',
+        },
       );
       const sql = statements(ir)[0].sql;
       expect(sql).toContain(`"soft:dlq" AS (
@@ -536,13 +666,22 @@ SELECT
   WHERE NOT EXISTS (SELECT 1 FROM "hard:rejected")
 ),`);
       // Dead-letter inserts follow every node CTE, so they may reference any rejected set.
-      expect(sql.indexOf('"soft:dlq" AS')).toBeGreaterThan(sql.indexOf('"hard:rejected" AS'));
+      expect(sql.indexOf('"soft:dlq" AS')).toBeGreaterThan(
+        sql.indexOf('"hard:rejected" AS'),
+      );
     });
   });
 
   describe('merge', () => {
     it('upserts on the key and rewrites only changed rows', () => {
-      const ir = pipeline(orders, { id: 'out', type: 'target', input: 'orders', table: 'paid_orders', mode: 'merge', key: ['id'] });
+      const ir = pipeline(orders, {
+        id: 'out',
+        type: 'target',
+        input: 'orders',
+        table: 'paid_orders',
+        mode: 'merge',
+        key: ['id'],
+      });
       expect(statements(ir)).toEqual([
         {
           kind: 'target',
@@ -575,8 +714,20 @@ SELECT
 
     it('creates a missing table with a unique constraint on the key; DO NOTHING when every column is key', () => {
       const ir = pipeline(
-        { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'status'] },
-        { id: 'out', type: 'target', input: 'orders', table: 'by_key', mode: 'merge', key: ['id', 'status'] },
+        {
+          id: 'orders',
+          type: 'source',
+          table: 'orders',
+          columns: ['id', 'status'],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'orders',
+          table: 'by_key',
+          mode: 'merge',
+          key: ['id', 'status'],
+        },
       );
       const [ddl, target] = statements(ir);
       expect(ddl).toEqual({
@@ -603,32 +754,62 @@ SELECT
     it('puts DDL first, creates a table once, and counts shared sources and dead letters in the first statement only', () => {
       const ir = pipeline(
         orders,
-        { id: 'v', type: 'validate', input: 'orders', onFail: 'dlq', rules: [{ column: 'amount', check: 'not_null' }] },
+        {
+          id: 'v',
+          type: 'validate',
+          input: 'orders',
+          onFail: 'dlq',
+          rules: [{ column: 'amount', check: 'not_null' }],
+        },
         { id: 'a', type: 'target', input: 'v', table: 'copy', mode: 'append' },
         { id: 'b', type: 'target', input: 'v', table: 'copy', mode: 'append' },
       );
       const compiled = statements(ir);
-      expect(compiled.map(({ kind, node }) => `${kind}:${node}`)).toEqual(['create_table:a', 'target:a', 'target:b']);
+      expect(compiled.map(({ kind, node }) => `${kind}:${node}`)).toEqual([
+        'create_table:a',
+        'target:a',
+        'target:b',
+      ]);
       expect(compiled[1].sql).toContain('"v:dlq" AS');
-      expect(compiled[1].sql).toContain(`  (SELECT count(*) FROM "orders") AS rows_read,\n`);
-      expect(compiled[1].sql).toContain(`  (SELECT count(*) FROM "v:rejected") AS rows_rejected,\n`);
+      expect(compiled[1].sql).toContain(
+        `  (SELECT count(*) FROM "orders") AS rows_read,\n`,
+      );
+      expect(compiled[1].sql).toContain(
+        `  (SELECT count(*) FROM "v:rejected") AS rows_rejected,\n`,
+      );
       expect(compiled[2].sql).not.toContain('dead_letters');
       expect(compiled[2].sql).toContain(`  CAST(0 AS bigint) AS rows_read,\n`);
-      expect(compiled[2].sql).toContain(`  CAST(0 AS bigint) AS rows_rejected,\n`);
+      expect(compiled[2].sql).toContain(
+        `  CAST(0 AS bigint) AS rows_rejected,\n`,
+      );
     });
   });
 
   describe('errors', () => {
     it('names node and column for an unknown column', () => {
-      const ir = pipeline(orders, { id: 'f', type: 'filter', input: 'orders', where: [{ column: 'amout', op: '>', value: 1 }] }, {
-        id: 'out',
-        type: 'target',
-        input: 'f',
-        table: 'paid_orders',
-        mode: 'append',
-      });
+      const ir = pipeline(
+        orders,
+        {
+          id: 'f',
+          type: 'filter',
+          input: 'orders',
+          where: [{ column: 'amout', op: '>', value: 1 }],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'f',
+          table: 'paid_orders',
+          mode: 'append',
+        },
+      );
       const error = compileError(ir);
-      expect(error.details).toEqual([{ path: 'ir.nodes[1].where[0].column', message: 'unknown column "amout" in the output of node "orders"' }]);
+      expect(error.details).toEqual([
+        {
+          path: 'ir.nodes[1].where[0].column',
+          message: 'unknown column "amout" in the output of node "orders"',
+        },
+      ]);
       expect(error.message).toBe(
         'pipeline IR does not compile: ir.nodes[1].where[0].column: unknown column "amout" in the output of node "orders"',
       );
@@ -638,44 +819,135 @@ SELECT
       const ir = pipeline(
         { id: 'o', type: 'source', table: 'orders', columns: ['id', 'nope'] },
         { id: 'x', type: 'source', table: 'ordres' },
-        { id: 's', type: 'select', input: 'o', columns: [{ column: 'id' }, { column: 'amount' }] },
-        { id: 'g', type: 'aggregate', input: 's', groupBy: ['status'], aggregations: [{ fn: 'sum', column: 'total', as: 't' }] },
-        { id: 'v', type: 'validate', input: 'o', onFail: 'dlq', rules: [{ column: 'email', check: 'not_null' }] },
-        { id: 'j', type: 'join', kind: 'inner', left: 'v', right: 'o', on: [{ left: 'idd', right: 'id' }], rightPrefix: 'r_' },
-        { id: 't1', type: 'target', input: 'g', table: 'totals', mode: 'append' },
-        { id: 't2', type: 'target', input: 'j', table: 'joined', mode: 'merge', key: ['key'] },
+        {
+          id: 's',
+          type: 'select',
+          input: 'o',
+          columns: [{ column: 'id' }, { column: 'amount' }],
+        },
+        {
+          id: 'g',
+          type: 'aggregate',
+          input: 's',
+          groupBy: ['status'],
+          aggregations: [{ fn: 'sum', column: 'total', as: 't' }],
+        },
+        {
+          id: 'v',
+          type: 'validate',
+          input: 'o',
+          onFail: 'dlq',
+          rules: [{ column: 'email', check: 'not_null' }],
+        },
+        {
+          id: 'j',
+          type: 'join',
+          kind: 'inner',
+          left: 'v',
+          right: 'o',
+          on: [{ left: 'idd', right: 'id' }],
+          rightPrefix: 'r_',
+        },
+        {
+          id: 't1',
+          type: 'target',
+          input: 'g',
+          table: 'totals',
+          mode: 'append',
+        },
+        {
+          id: 't2',
+          type: 'target',
+          input: 'j',
+          table: 'joined',
+          mode: 'merge',
+          key: ['key'],
+        },
         { id: 't3', type: 'target', input: 'x', table: 'copy', mode: 'append' },
       );
       expect(compileError(ir).details).toEqual([
-        { path: 'ir.nodes[0].columns[1]', message: 'unknown column "nope" in table "orders"' },
-        { path: 'ir.nodes[1].table', message: 'unknown table "ordres" in schema "tenant_acme"' },
-        { path: 'ir.nodes[2].columns[1].column', message: 'unknown column "amount" in the output of node "o"' },
-        { path: 'ir.nodes[3].groupBy[0]', message: 'unknown column "status" in the output of node "s"' },
-        { path: 'ir.nodes[3].aggregations[0].column', message: 'unknown column "total" in the output of node "s"' },
-        { path: 'ir.nodes[4].rules[0].column', message: 'unknown column "email" in the output of node "o"' },
-        { path: 'ir.nodes[5].on[0].left', message: 'unknown column "idd" in the output of node "v"' },
-        { path: 'ir.nodes[7].key[0]', message: 'unknown column "key" in the output of node "j"' },
+        {
+          path: 'ir.nodes[0].columns[1]',
+          message: 'unknown column "nope" in table "orders"',
+        },
+        {
+          path: 'ir.nodes[1].table',
+          message: 'unknown table "ordres" in schema "tenant_acme"',
+        },
+        {
+          path: 'ir.nodes[2].columns[1].column',
+          message: 'unknown column "amount" in the output of node "o"',
+        },
+        {
+          path: 'ir.nodes[3].groupBy[0]',
+          message: 'unknown column "status" in the output of node "s"',
+        },
+        {
+          path: 'ir.nodes[3].aggregations[0].column',
+          message: 'unknown column "total" in the output of node "s"',
+        },
+        {
+          path: 'ir.nodes[4].rules[0].column',
+          message: 'unknown column "email" in the output of node "o"',
+        },
+        {
+          path: 'ir.nodes[5].on[0].left',
+          message: 'unknown column "idd" in the output of node "v"',
+        },
+        {
+          path: 'ir.nodes[7].key[0]',
+          message: 'unknown column "key" in the output of node "j"',
+        },
       ]);
     });
 
     it('rejects writing a column the existing target table lacks', () => {
       const ir = pipeline(
         orders,
-        { id: 's', type: 'select', input: 'orders', columns: [{ column: 'id' }, { column: 'amount', as: 'total' }] },
-        { id: 'out', type: 'target', input: 's', table: 'paid_orders', mode: 'append' },
+        {
+          id: 's',
+          type: 'select',
+          input: 'orders',
+          columns: [{ column: 'id' }, { column: 'amount', as: 'total' }],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 's',
+          table: 'paid_orders',
+          mode: 'append',
+        },
       );
       expect(compileError(ir).details).toEqual([
-        { path: 'ir.nodes[2].table', message: 'table "paid_orders" has no column "total" (written from the output of node "s")' },
+        {
+          path: 'ir.nodes[2].table',
+          message:
+            'table "paid_orders" has no column "total" (written from the output of node "s")',
+        },
       ]);
     });
 
     it('validates the IR first', () => {
-      expect(() => compileRun({ version: 1, nodes: [] } as unknown as PipelineIr, catalog, run)).toThrow(IrValidationError);
+      expect(() =>
+        compileRun(
+          { version: 1, nodes: [] } as unknown as PipelineIr,
+          catalog,
+          run,
+        ),
+      ).toThrow(IrValidationError);
     });
 
     it('accepts only a plain trusted dead-letter table name', () => {
-      const ir = pipeline(orders, { id: 'out', type: 'target', input: 'orders', table: 'paid_orders', mode: 'append' });
-      expect(() => compileRun(ir, catalog, { ...run, deadLetterTable: 'x; DROP TABLE y' })).toThrow('invalid trusted table name');
+      const ir = pipeline(orders, {
+        id: 'out',
+        type: 'target',
+        input: 'orders',
+        table: 'paid_orders',
+        mode: 'append',
+      });
+      expect(() =>
+        compileRun(ir, catalog, { ...run, deadLetterTable: 'x; DROP TABLE y' }),
+      ).toThrow('invalid trusted table name');
       expect(statements(ir)).toHaveLength(1);
     });
   });
@@ -686,9 +958,25 @@ describe('compilePreview', () => {
     const ir = pipeline(
       { id: 'raw', type: 'source', table: 'not_yet' },
       { id: 'o', type: 'source', table: 'orders', columns: ['id', 'status'] },
-      { id: 'f', type: 'filter', input: 'o', where: [{ column: 'amout', op: '>', value: 5 }] },
-      { id: 'lonely', type: 'filter', input: 'o', where: [{ column: 'id', op: '=', value: 1 }] },
-      { id: 'a', type: 'target', input: 'f', table: 'paid_orders', mode: 'append' },
+      {
+        id: 'f',
+        type: 'filter',
+        input: 'o',
+        where: [{ column: 'amout', op: '>', value: 5 }],
+      },
+      {
+        id: 'lonely',
+        type: 'filter',
+        input: 'o',
+        where: [{ column: 'id', op: '=', value: 1 }],
+      },
+      {
+        id: 'a',
+        type: 'target',
+        input: 'f',
+        table: 'paid_orders',
+        mode: 'append',
+      },
       { id: 'b', type: 'target', input: 'raw', table: 'copy', mode: 'append' },
     );
     const preview = compilePreview(ir, catalog);
@@ -771,10 +1059,24 @@ SELECT
           { column: 'amount', cast: 'double', as: 'dbl' },
         ],
       },
-      { id: 'g', type: 'aggregate', input: 's', groupBy: ['day'], aggregations: [{ fn: 'avg', column: 'dbl', as: 'a' }, { fn: 'sum', column: 'rid', as: 's' }] },
+      {
+        id: 'g',
+        type: 'aggregate',
+        input: 's',
+        groupBy: ['day'],
+        aggregations: [
+          { fn: 'avg', column: 'dbl', as: 'a' },
+          { fn: 'sum', column: 'rid', as: 's' },
+        ],
+      },
       { id: 't', type: 'target', input: 'g', table: 'x', mode: 'append' },
     );
-    const types = Object.fromEntries(compilePreview(ir, catalog).columns.map(({ node, name, type }) => [`${node}.${name}`, type]));
+    const types = Object.fromEntries(
+      compilePreview(ir, catalog).columns.map(({ node, name, type }) => [
+        `${node}.${name}`,
+        type,
+      ]),
+    );
     expect(types).toMatchObject({
       's.amount': 'numeric',
       's.rid': 'double precision',
@@ -790,15 +1092,33 @@ SELECT
   it('shows the dead-letter insert with the given ids', () => {
     const ir = pipeline(
       orders,
-      { id: 'v', type: 'validate', input: 'orders', onFail: 'dlq', rules: [{ column: 'amount', check: 'not_null' }] },
-      { id: 'out', type: 'target', input: 'v', table: 'paid_orders', mode: 'append' },
+      {
+        id: 'v',
+        type: 'validate',
+        input: 'orders',
+        onFail: 'dlq',
+        rules: [{ column: 'amount', check: 'not_null' }],
+      },
+      {
+        id: 'out',
+        type: 'target',
+        input: 'v',
+        table: 'paid_orders',
+        mode: 'append',
+      },
     );
-    expect(compilePreview(ir, catalog).parameters.slice(1, 5)).toEqual(['<tenant_id>', '<pipeline_id>', '<run_id>', 'v']);
-    expect(compilePreview(ir, catalog, { tenantId: 't', pipelineId: 'p', deadLetterTable: 'flow.dead_letters' }).parameters.slice(1, 5)).toEqual([
-      't',
-      'p',
+    expect(compilePreview(ir, catalog).parameters.slice(1, 5)).toEqual([
+      '<tenant_id>',
+      '<pipeline_id>',
       '<run_id>',
       'v',
     ]);
+    expect(
+      compilePreview(ir, catalog, {
+        tenantId: 't',
+        pipelineId: 'p',
+        deadLetterTable: 'flow.dead_letters',
+      }).parameters.slice(1, 5),
+    ).toEqual(['t', 'p', '<run_id>', 'v']);
   });
 });

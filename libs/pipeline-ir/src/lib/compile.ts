@@ -1,10 +1,30 @@
-import type { Condition, IrNode, PipelineIr, ValidateNode, ValidationRule } from '@flow/contracts';
+import type {
+  Condition,
+  IrNode,
+  PipelineIr,
+  ValidateNode,
+  ValidationRule,
+} from '@flow/contracts';
 
-import { analyzeIr, type Analysis, type Column, type TargetPlan } from './analyze-ir';
+import {
+  analyzeIr,
+  type Analysis,
+  type Column,
+  type TargetPlan,
+} from './analyze-ir';
 import type { Catalog } from './catalog';
 import { IrCompileError } from './errors';
-import { qualifiedName, quoteIdent, quoteTrustedQualifiedName } from './identifiers';
-import { AGGREGATES_SQL, CAST_SQL_TYPES, ddlType, SELECT_FUNCTIONS_SQL } from './sql-types';
+import {
+  qualifiedName,
+  quoteIdent,
+  quoteTrustedQualifiedName,
+} from './identifiers';
+import {
+  AGGREGATES_SQL,
+  CAST_SQL_TYPES,
+  ddlType,
+  SELECT_FUNCTIONS_SQL,
+} from './sql-types';
 import { assertValidIr } from './validate-ir';
 
 /** One SQL statement with its bind parameters (`$1` is `parameters[0]`). */
@@ -78,7 +98,11 @@ const PREVIEW_CONTEXT: RunContext = {
  * it works before the tables exist. The dead-letter insert shows placeholder ids unless `context` supplies them.
  * Throws {@link IrValidationError} when `ir` is not a valid IR.
  */
-export function compilePreview(ir: PipelineIr, catalog: Catalog, context: Partial<RunContext> = {}): SqlPreview {
+export function compilePreview(
+  ir: PipelineIr,
+  catalog: Catalog,
+  context: Partial<RunContext> = {},
+): SqlPreview {
   const analysis = analyzeIr(assertValidIr(ir), catalog);
   const run = { ...PREVIEW_CONTEXT, ...context };
   const parameters = new Parameters();
@@ -86,9 +110,15 @@ export function compilePreview(ir: PipelineIr, catalog: Catalog, context: Partia
     .map((statement) => statement.sql)
     .join(';\n');
   const columns = ir.nodes.flatMap((node) =>
-    (analysis.relations.get(node.id)?.columns ?? []).map(({ name, type }) => ({ node: node.id, name, type })),
+    (analysis.relations.get(node.id)?.columns ?? []).map(({ name, type }) => ({
+      node: node.id,
+      name,
+      type,
+    })),
   );
-  const warnings = [...analysis.issues, ...analysis.notes].map(({ path, message }) => `${path}: ${message}`);
+  const warnings = [...analysis.issues, ...analysis.notes].map(
+    ({ path, message }) => `${path}: ${message}`,
+  );
   return { sql, parameters: parameters.values, columns, warnings };
 }
 
@@ -98,11 +128,17 @@ export function compilePreview(ir: PipelineIr, catalog: Catalog, context: Partia
  * {@link IrCompileError} (details name node and column) for unknown tables or columns, join name clashes, or an
  * existing target table that lacks a written column.
  */
-export function compileRun(ir: PipelineIr, catalog: Catalog, run: RunContext): CompiledRun {
+export function compileRun(
+  ir: PipelineIr,
+  catalog: Catalog,
+  run: RunContext,
+): CompiledRun {
   const analysis = analyzeIr(assertValidIr(ir), catalog);
   if (analysis.issues.length > 0) throw new IrCompileError(analysis.issues);
   quoteTrustedQualifiedName(run.deadLetterTable);
-  return { statements: compileStatements(analysis, run, () => new Parameters()) };
+  return {
+    statements: compileStatements(analysis, run, () => new Parameters()),
+  };
 }
 
 class Parameters {
@@ -115,26 +151,48 @@ class Parameters {
   }
 }
 
-function compileStatements(analysis: Analysis, run: RunContext, parametersFor: () => Parameters): CompiledStatement[] {
+function compileStatements(
+  analysis: Analysis,
+  run: RunContext,
+  parametersFor: () => Parameters,
+): CompiledStatement[] {
   const ddl: CompiledStatement[] = [];
   const created = new Set<string>();
   for (const plan of analysis.targets) {
     const columns = analysis.relations.get(plan.node.input)?.columns ?? null;
-    if (plan.table || created.has(plan.node.table) || columns === null) continue;
+    if (plan.table || created.has(plan.node.table) || columns === null)
+      continue;
     created.add(plan.node.table);
     const parameters = parametersFor();
-    ddl.push({ kind: 'create_table', node: plan.node.id, sql: createTableSql(analysis, plan, columns), parameters: parameters.values });
+    ddl.push({
+      kind: 'create_table',
+      node: plan.node.id,
+      sql: createTableSql(analysis, plan, columns),
+      parameters: parameters.values,
+    });
   }
   const targets = analysis.targets.map((plan): CompiledStatement => {
     const parameters = parametersFor();
-    return { kind: 'target', node: plan.node.id, sql: new TargetStatement(analysis, plan, run, parameters).sql(), parameters: parameters.values };
+    return {
+      kind: 'target',
+      node: plan.node.id,
+      sql: new TargetStatement(analysis, plan, run, parameters).sql(),
+      parameters: parameters.values,
+    };
   });
   return [...ddl, ...targets];
 }
 
-function createTableSql(analysis: Analysis, plan: TargetPlan, columns: Column[]): string {
-  const lines = columns.map(({ name, type }) => `  ${quoteIdent(name)} ${ddlType(type)}`);
-  if (plan.node.mode === 'merge' && plan.node.key) lines.push(`  UNIQUE (${identList(plan.node.key)})`);
+function createTableSql(
+  analysis: Analysis,
+  plan: TargetPlan,
+  columns: Column[],
+): string {
+  const lines = columns.map(
+    ({ name, type }) => `  ${quoteIdent(name)} ${ddlType(type)}`,
+  );
+  if (plan.node.mode === 'merge' && plan.node.key)
+    lines.push(`  UNIQUE (${identList(plan.node.key)})`);
   return `CREATE TABLE IF NOT EXISTS ${qualifiedName(analysis.catalog.schema, plan.node.table)} (\n${lines.join(',\n')}\n)`;
 }
 
@@ -142,7 +200,11 @@ function createTableSql(analysis: Analysis, plan: TargetPlan, columns: Column[])
 function auxName(node: IrNode, suffix: string, analysis: Analysis): string {
   const readable = `${node.id}:${suffix}`;
   // PostgreSQL truncates names beyond 63 bytes; fall back to the node's index to stay unique.
-  return quoteIdent(readable.length <= 63 ? readable : `#${analysis.indexOf.get(node.id)}:${suffix}`);
+  return quoteIdent(
+    readable.length <= 63
+      ? readable
+      : `#${analysis.indexOf.get(node.id)}:${suffix}`,
+  );
 }
 
 function identList(names: string[]): string {
@@ -182,7 +244,10 @@ class TargetStatement {
   ) {
     this.failGates = plan.chain
       .filter((node) => node.type === 'validate' && node.onFail === 'fail')
-      .map((node) => `EXISTS (SELECT 1 FROM ${auxName(node, 'rejected', analysis)})`);
+      .map(
+        (node) =>
+          `EXISTS (SELECT 1 FROM ${auxName(node, 'rejected', analysis)})`,
+      );
   }
 
   sql(): string {
@@ -206,36 +271,62 @@ class TargetStatement {
     switch (node.type) {
       case 'source': {
         const columns = this.analysis.relations.get(node.id)?.columns;
-        const list = columns ? identList(columns.map((column) => column.name)) : '*';
-        this.cte(name, `SELECT ${list}\nFROM ${qualifiedName(this.analysis.catalog.schema, node.table)}`);
+        const list = columns
+          ? identList(columns.map((column) => column.name))
+          : '*';
+        this.cte(
+          name,
+          `SELECT ${list}\nFROM ${qualifiedName(this.analysis.catalog.schema, node.table)}`,
+        );
         return;
       }
       case 'filter': {
-        const conditions = node.where.map((condition) => this.condition(condition)).join('\n  AND ');
-        this.cte(name, `SELECT *\nFROM ${quoteIdent(node.input)}\nWHERE ${conditions}`);
+        const conditions = node.where
+          .map((condition) => this.condition(condition))
+          .join('\n  AND ');
+        this.cte(
+          name,
+          `SELECT *\nFROM ${quoteIdent(node.input)}\nWHERE ${conditions}`,
+        );
         return;
       }
       case 'select': {
         const list = node.columns.map((column) => {
           let expression = quoteIdent(column.column);
-          if (column.cast) expression = `CAST(${expression} AS ${CAST_SQL_TYPES[column.cast]})`;
-          if (column.fn) expression = SELECT_FUNCTIONS_SQL[column.fn].sql(expression);
+          if (column.cast)
+            expression = `CAST(${expression} AS ${CAST_SQL_TYPES[column.cast]})`;
+          if (column.fn)
+            expression = SELECT_FUNCTIONS_SQL[column.fn].sql(expression);
           const output = column.as ?? column.column;
-          return expression === quoteIdent(output) ? expression : `${expression} AS ${quoteIdent(output)}`;
+          return expression === quoteIdent(output)
+            ? expression
+            : `${expression} AS ${quoteIdent(output)}`;
         });
-        this.cte(name, `SELECT ${list.join(', ')}\nFROM ${quoteIdent(node.input)}`);
+        this.cte(
+          name,
+          `SELECT ${list.join(', ')}\nFROM ${quoteIdent(node.input)}`,
+        );
         return;
       }
       case 'aggregate': {
         const list = [
           ...node.groupBy.map(quoteIdent),
           ...node.aggregations.map((aggregation) => {
-            const argument = aggregation.column === undefined ? '*' : quoteIdent(aggregation.column);
+            const argument =
+              aggregation.column === undefined
+                ? '*'
+                : quoteIdent(aggregation.column);
             return `${AGGREGATES_SQL[aggregation.fn].sql(argument)} AS ${quoteIdent(aggregation.as)}`;
           }),
         ];
-        const groupBy = node.groupBy.length > 0 ? `\nGROUP BY ${identList(node.groupBy)}` : '';
-        this.cte(name, `SELECT ${list.join(', ')}\nFROM ${quoteIdent(node.input)}${groupBy}`);
+        const groupBy =
+          node.groupBy.length > 0
+            ? `\nGROUP BY ${identList(node.groupBy)}`
+            : '';
+        this.cte(
+          name,
+          `SELECT ${list.join(', ')}\nFROM ${quoteIdent(node.input)}${groupBy}`,
+        );
         return;
       }
       case 'join': {
@@ -243,10 +334,16 @@ class TargetStatement {
         const list = outputs
           ? outputs.map(({ side, source, name: output }) => {
               const column = `${side === 'left' ? 'l' : 'r'}.${quoteIdent(source)}`;
-              return source === output ? column : `${column} AS ${quoteIdent(output)}`;
+              return source === output
+                ? column
+                : `${column} AS ${quoteIdent(output)}`;
             })
           : ['l.*', 'r.*'];
-        const on = node.on.map((key) => `l.${quoteIdent(key.left)} = r.${quoteIdent(key.right)}`).join(' AND ');
+        const on = node.on
+          .map(
+            (key) => `l.${quoteIdent(key.left)} = r.${quoteIdent(key.right)}`,
+          )
+          .join(' AND ');
         const join = node.kind === 'left' ? 'LEFT JOIN' : 'INNER JOIN';
         this.cte(
           name,
@@ -289,14 +386,24 @@ class TargetStatement {
   private addValidate(node: ValidateNode): void {
     const verdict = auxName(node, 'verdict', this.analysis);
     const rejected = auxName(node, 'rejected', this.analysis);
-    const checks = node.rules.map((rule) => `CASE WHEN ${this.ruleFails(rule)} THEN ${this.parameters.add(ruleReason(rule))}::text END`);
+    const checks = node.rules.map(
+      (rule) =>
+        `CASE WHEN ${this.ruleFails(rule)} THEN ${this.parameters.add(ruleReason(rule))}::text END`,
+    );
     this.cte(
       verdict,
       `SELECT r.*::record AS "row", array_remove(ARRAY[\n${indent(checks.join(',\n'), '    ')}\n  ], NULL) AS reasons\nFROM ${quoteIdent(node.input)} AS r`,
     );
-    this.cte(quoteIdent(node.id), `SELECT ("row").*\nFROM ${verdict}\nWHERE cardinality(reasons) = 0`);
-    this.cte(rejected, `SELECT "row", reasons\nFROM ${verdict}\nWHERE cardinality(reasons) > 0`);
-    if (node.onFail === 'dlq' && this.owns(node)) this.deadLetterNodes.push(node);
+    this.cte(
+      quoteIdent(node.id),
+      `SELECT ("row").*\nFROM ${verdict}\nWHERE cardinality(reasons) = 0`,
+    );
+    this.cte(
+      rejected,
+      `SELECT "row", reasons\nFROM ${verdict}\nWHERE cardinality(reasons) > 0`,
+    );
+    if (node.onFail === 'dlq' && this.owns(node))
+      this.deadLetterNodes.push(node);
   }
 
   /** `INSERT INTO <dead-letter table> … FROM <rejected>`, withheld like every write when a fail node rejects rows. */
@@ -321,8 +428,10 @@ class TargetStatement {
         return `${column} IS NOT NULL AND count(*) OVER (PARTITION BY ${column}) > 1`;
       case 'range': {
         const bounds: string[] = [];
-        if (rule.min !== undefined) bounds.push(`${column} < ${this.parameters.add(rule.min)}`);
-        if (rule.max !== undefined) bounds.push(`${column} > ${this.parameters.add(rule.max)}`);
+        if (rule.min !== undefined)
+          bounds.push(`${column} < ${this.parameters.add(rule.min)}`);
+        if (rule.max !== undefined)
+          bounds.push(`${column} > ${this.parameters.add(rule.max)}`);
         return bounds.join(' OR ');
       }
       case 'accepted_values':
@@ -354,18 +463,26 @@ class TargetStatement {
     const { node } = this.plan;
     const table = qualifiedName(this.analysis.catalog.schema, node.table);
     const columns = this.analysis.relations.get(node.input)?.columns ?? null;
-    const names = columns ? identList(columns.map((column) => column.name)) : '*';
+    const names = columns
+      ? identList(columns.map((column) => column.name))
+      : '*';
     const into = columns ? ` (${names})` : '';
     const from = `SELECT ${names}\nFROM ${quoteIdent(node.input)}`;
     const write = auxName(node, 'write', this.analysis);
 
     switch (node.mode) {
       case 'append':
-        this.cte(write, `INSERT INTO ${table}${into}\n${from}${this.gate('WHERE')}\nRETURNING 1`);
+        this.cte(
+          write,
+          `INSERT INTO ${table}${into}\n${from}${this.gate('WHERE')}\nRETURNING 1`,
+        );
         break;
       case 'replace': {
         const deleted = auxName(node, 'delete', this.analysis);
-        this.cte(deleted, `DELETE FROM ${table}${this.gate('WHERE')}\nRETURNING 1`);
+        this.cte(
+          deleted,
+          `DELETE FROM ${table}${this.gate('WHERE')}\nRETURNING 1`,
+        );
         // The scalar subquery runs the DELETE to completion before the first row is inserted, so a unique index
         // on the table sees the old rows gone; both share the statement's snapshot, so the DELETE never sees new rows.
         this.cte(
@@ -376,14 +493,19 @@ class TargetStatement {
       }
       case 'merge': {
         const key = node.key ?? [];
-        const updated = (columns ?? []).map((column) => column.name).filter((name) => !key.includes(name));
+        const updated = (columns ?? [])
+          .map((column) => column.name)
+          .filter((name) => !key.includes(name));
         const conflict =
           updated.length === 0
             ? `ON CONFLICT (${identList(key)}) DO NOTHING`
             : `ON CONFLICT (${identList(key)}) DO UPDATE SET ${updated.map((name) => `${quoteIdent(name)} = EXCLUDED.${quoteIdent(name)}`).join(', ')}\n` +
               // Unchanged rows are not rewritten: a re-run is idempotent and reports only real changes.
               `WHERE (${updated.map((name) => `t.${quoteIdent(name)}`).join(', ')}) IS DISTINCT FROM (${updated.map((name) => `EXCLUDED.${quoteIdent(name)}`).join(', ')})`;
-        this.cte(write, `INSERT INTO ${table} AS t${into}\n${from}${this.gate('WHERE')}\n${conflict}\nRETURNING 1`);
+        this.cte(
+          write,
+          `INSERT INTO ${table} AS t${into}\n${from}${this.gate('WHERE')}\n${conflict}\nRETURNING 1`,
+        );
         break;
       }
     }
@@ -392,16 +514,25 @@ class TargetStatement {
 
   private resultSelect(written: string): string {
     const count = (cte: string): string => `(SELECT count(*) FROM ${cte})`;
-    const sum = (ctes: string[]): string => (ctes.length > 0 ? ctes.map(count).join(' + ') : 'CAST(0 AS bigint)');
+    const sum = (ctes: string[]): string =>
+      ctes.length > 0 ? ctes.map(count).join(' + ') : 'CAST(0 AS bigint)';
     const owned = this.plan.chain.filter((node) => this.owns(node));
-    const read = owned.filter((node) => node.type === 'source').map((node) => quoteIdent(node.id));
+    const read = owned
+      .filter((node) => node.type === 'source')
+      .map((node) => quoteIdent(node.id));
     const rejected = owned
       .filter((node) => node.type === 'validate')
       .map((node) => auxName(node, 'rejected', this.analysis));
-    const failed = this.failGates.length > 0 ? this.failGates.join(' OR ') : 'false';
+    const failed =
+      this.failGates.length > 0 ? this.failGates.join(' OR ') : 'false';
     const metrics = [...this.plan.chain, this.plan.node].map((node) => {
-      const rows = count(node.type === 'target' ? written : quoteIdent(node.id));
-      const extra = node.type === 'validate' ? `, 'rejected', ${count(auxName(node, 'rejected', this.analysis))}` : '';
+      const rows = count(
+        node.type === 'target' ? written : quoteIdent(node.id),
+      );
+      const extra =
+        node.type === 'validate'
+          ? `, 'rejected', ${count(auxName(node, 'rejected', this.analysis))}`
+          : '';
       return `${this.parameters.add(node.id)}::text, jsonb_build_object('rows', ${rows}${extra})`;
     });
     return [

@@ -1,4 +1,9 @@
-import { IDENTIFIER_PATTERN, isIdentifier, quoteIdent, quoteTrustedQualifiedName } from './identifiers';
+import {
+  IDENTIFIER_PATTERN,
+  isIdentifier,
+  quoteIdent,
+  quoteTrustedQualifiedName,
+} from './identifiers';
 
 describe('quoteIdent', () => {
   it.each([
@@ -22,9 +27,12 @@ describe('isIdentifier', () => {
     expect(isIdentifier(name)).toBe(true);
   });
 
-  it.each(['', 'A', '1a', 'a-b', 'a.b', 'a b', 'é', 'a'.repeat(64), 'a"'])('rejects %j', (name) => {
-    expect(isIdentifier(name)).toBe(false);
-  });
+  it.each(['', 'A', '1a', 'a-b', 'a.b', 'a b', 'é', 'a'.repeat(64), 'a"'])(
+    'rejects %j',
+    (name) => {
+      expect(isIdentifier(name)).toBe(false);
+    },
+  );
 
   it('exposes the pattern the messages quote', () => {
     expect(IDENTIFIER_PATTERN.source).toBe('^[a-z_][a-z0-9_]{0,62}$');
@@ -33,12 +41,18 @@ describe('isIdentifier', () => {
 
 describe('quoteTrustedQualifiedName', () => {
   it('quotes each part of schema.name', () => {
-    expect(quoteTrustedQualifiedName('public.dead_letters')).toBe('"public"."dead_letters"');
+    expect(quoteTrustedQualifiedName('public.dead_letters')).toBe(
+      '"public"."dead_letters"',
+    );
     expect(quoteTrustedQualifiedName('dead_letters')).toBe('"dead_letters"');
   });
 
   it('throws on anything else', () => {
-    expect(() => quoteTrustedQualifiedName('a.b.c')).toThrow('invalid trusted table name');
-    expect(() => quoteTrustedQualifiedName('x"; --')).toThrow('invalid trusted table name');
+    expect(() => quoteTrustedQualifiedName('a.b.c')).toThrow(
+      'invalid trusted table name',
+    );
+    expect(() => quoteTrustedQualifiedName('x"; --')).toThrow(
+      'invalid trusted table name',
+    );
   });
 });

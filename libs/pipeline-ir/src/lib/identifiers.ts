@@ -16,7 +16,9 @@ export function isIdentifier(value: unknown): value is string {
  */
 export function quoteIdent(name: string): string {
   if (name.length === 0 || name.includes('\u0000')) {
-    throw new Error('an SQL identifier must be non-empty and free of NUL characters');
+    throw new Error(
+      'an SQL identifier must be non-empty and free of NUL characters',
+    );
   }
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -26,7 +28,8 @@ export function qualifiedName(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
 
-const TRUSTED_QUALIFIED_NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$/;
+const TRUSTED_QUALIFIED_NAME =
+  /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$/;
 
 /**
  * Quotes a name supplied by trusted code (the dead-letter table, `public.dead_letters`); anything but `name` or
@@ -35,8 +38,12 @@ const TRUSTED_QUALIFIED_NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0
 export function quoteTrustedQualifiedName(name: string): string {
   const match = TRUSTED_QUALIFIED_NAME.exec(name);
   if (!match) {
-    throw new Error(`invalid trusted table name ${JSON.stringify(name)}: expected name or schema.name`);
+    throw new Error(
+      `invalid trusted table name ${JSON.stringify(name)}: expected name or schema.name`,
+    );
   }
   const [, first, second] = match;
-  return second === undefined ? quoteIdent(first) : qualifiedName(first, second);
+  return second === undefined
+    ? quoteIdent(first)
+    : qualifiedName(first, second);
 }

@@ -1,4 +1,8 @@
-import type { AggregateFunction, CastType, SelectFunction } from '@flow/contracts';
+import type {
+  AggregateFunction,
+  CastType,
+  SelectFunction,
+} from '@flow/contracts';
 
 /** The type of a column whose type the compiler cannot know (preview of a table that does not exist yet). */
 export const UNKNOWN_TYPE = 'unknown';
@@ -21,14 +25,20 @@ interface SqlFunction {
 }
 
 /** Whitelisted scalar functions of `select`; the SQL text is fixed here, never taken from the IR. */
-export const SELECT_FUNCTIONS_SQL: Readonly<Record<SelectFunction, SqlFunction>> = {
+export const SELECT_FUNCTIONS_SQL: Readonly<
+  Record<SelectFunction, SqlFunction>
+> = {
   lower: { sql: (a) => `lower(${a})`, resultType: () => 'text' },
   upper: { sql: (a) => `upper(${a})`, resultType: () => 'text' },
   trim: { sql: (a) => `btrim(${a})`, resultType: () => 'text' },
   length: { sql: (a) => `length(${a})`, resultType: () => 'integer' },
   abs: { sql: (a) => `abs(${a})`, resultType: (t) => t },
   // round(numeric) keeps numeric; every other numeric type resolves to round(double precision).
-  round: { sql: (a) => `round(${a})`, resultType: (t) => (t === 'numeric' || t === UNKNOWN_TYPE ? t : 'double precision') },
+  round: {
+    sql: (a) => `round(${a})`,
+    resultType: (t) =>
+      t === 'numeric' || t === UNKNOWN_TYPE ? t : 'double precision',
+  },
   date: { sql: (a) => `CAST(${a} AS date)`, resultType: () => 'date' },
 };
 
@@ -50,14 +60,18 @@ const AVG_TYPES: Record<string, string> = {
 };
 
 /** Whitelisted aggregates; `column` is undefined only for `count` (count of rows). */
-export const AGGREGATES_SQL: Readonly<Record<AggregateFunction, SqlFunction>> = {
-  count: { sql: (a) => `count(${a})`, resultType: () => 'bigint' },
-  count_distinct: { sql: (a) => `count(DISTINCT ${a})`, resultType: () => 'bigint' },
-  sum: { sql: (a) => `sum(${a})`, resultType: (t) => SUM_TYPES[t] ?? t },
-  avg: { sql: (a) => `avg(${a})`, resultType: (t) => AVG_TYPES[t] ?? t },
-  min: { sql: (a) => `min(${a})`, resultType: (t) => t },
-  max: { sql: (a) => `max(${a})`, resultType: (t) => t },
-};
+export const AGGREGATES_SQL: Readonly<Record<AggregateFunction, SqlFunction>> =
+  {
+    count: { sql: (a) => `count(${a})`, resultType: () => 'bigint' },
+    count_distinct: {
+      sql: (a) => `count(DISTINCT ${a})`,
+      resultType: () => 'bigint',
+    },
+    sum: { sql: (a) => `sum(${a})`, resultType: (t) => SUM_TYPES[t] ?? t },
+    avg: { sql: (a) => `avg(${a})`, resultType: (t) => AVG_TYPES[t] ?? t },
+    min: { sql: (a) => `min(${a})`, resultType: (t) => t },
+    max: { sql: (a) => `max(${a})`, resultType: (t) => t },
+  };
 
 /** `information_schema` data types that are also valid column types in DDL, as written. */
 const DDL_TYPES = new Set([

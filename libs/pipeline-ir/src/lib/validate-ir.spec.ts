@@ -5,21 +5,51 @@ import { assertValidIr, validateIr } from './validate-ir';
 
 const IDENT = 'must be an identifier matching ^[a-z_][a-z0-9_]{0,62}$';
 
+/** A document whose shape the cases below break on purpose, so it is deliberately untyped. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type LooseIr = Record<string, any>;
+
 /** The DESIGN §7 example: valid. Each case below breaks one thing in a fresh copy. */
-function validIr(): Record<string, any> {
+function validIr(): LooseIr {
   return {
     version: 1,
-    schedule: { type: 'cron', expression: '*/15 * * * *', timezone: 'Europe/Berlin' },
+    schedule: {
+      type: 'cron',
+      expression: '*/15 * * * *',
+      timezone: 'Europe/Berlin',
+    },
     nodes: [
-      { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'amount', 'status', 'created_at'] },
-      { id: 'paid', type: 'filter', input: 'orders', where: [{ column: 'status', op: '=', value: 'paid' }] },
-      { id: 'checked', type: 'validate', input: 'paid', rules: [{ column: 'amount', check: 'not_null' }], onFail: 'dlq' },
-      { id: 'out', type: 'target', input: 'checked', table: 'paid_orders', mode: 'append' },
+      {
+        id: 'orders',
+        type: 'source',
+        table: 'orders',
+        columns: ['id', 'amount', 'status', 'created_at'],
+      },
+      {
+        id: 'paid',
+        type: 'filter',
+        input: 'orders',
+        where: [{ column: 'status', op: '=', value: 'paid' }],
+      },
+      {
+        id: 'checked',
+        type: 'validate',
+        input: 'paid',
+        rules: [{ column: 'amount', check: 'not_null' }],
+        onFail: 'dlq',
+      },
+      {
+        id: 'out',
+        type: 'target',
+        input: 'checked',
+        table: 'paid_orders',
+        mode: 'append',
+      },
     ],
   };
 }
 
-function withIr(mutate: (ir: Record<string, any>) => void): Record<string, any> {
+function withIr(mutate: (ir: LooseIr) => void): LooseIr {
   const ir = validIr();
   mutate(ir);
   return ir;
@@ -37,7 +67,12 @@ describe('validateIr', () => {
       version: 1,
       nodes: [
         { id: 'a', type: 'source', table: 'orders' },
-        { id: 'b', type: 'source', table: 'customers', columns: ['id', 'name'] },
+        {
+          id: 'b',
+          type: 'source',
+          table: 'customers',
+          columns: ['id', 'name'],
+        },
         {
           id: 'f',
           type: 'filter',
@@ -51,9 +86,34 @@ describe('validateIr', () => {
             { column: 'flag', op: '!=', value: true },
           ],
         },
-        { id: 'j', type: 'join', left: 'f', right: 'b', kind: 'left', on: [{ left: 'customer_id', right: 'id' }], rightPrefix: 'c_' },
-        { id: 's', type: 'select', input: 'j', columns: [{ column: 'id' }, { column: 'amount', as: 'amt', fn: 'round', cast: 'numeric' }] },
-        { id: 'g', type: 'aggregate', input: 's', groupBy: [], aggregations: [{ fn: 'count', as: 'n' }, { fn: 'sum', column: 'amt', as: 'total' }] },
+        {
+          id: 'j',
+          type: 'join',
+          left: 'f',
+          right: 'b',
+          kind: 'left',
+          on: [{ left: 'customer_id', right: 'id' }],
+          rightPrefix: 'c_',
+        },
+        {
+          id: 's',
+          type: 'select',
+          input: 'j',
+          columns: [
+            { column: 'id' },
+            { column: 'amount', as: 'amt', fn: 'round', cast: 'numeric' },
+          ],
+        },
+        {
+          id: 'g',
+          type: 'aggregate',
+          input: 's',
+          groupBy: [],
+          aggregations: [
+            { fn: 'count', as: 'n' },
+            { fn: 'sum', column: 'amt', as: 'total' },
+          ],
+        },
         {
           id: 'v',
           type: 'validate',
@@ -66,18 +126,47 @@ describe('validateIr', () => {
             { column: 'id', check: 'regex', pattern: '^[0-9]+$' },
           ],
         },
-        { id: 't1', type: 'target', input: 'v', table: 'out1', mode: 'merge', key: ['id'] },
-        { id: 't2', type: 'target', input: 'g', table: 'out2', mode: 'replace' },
+        {
+          id: 't1',
+          type: 'target',
+          input: 'v',
+          table: 'out1',
+          mode: 'merge',
+          key: ['id'],
+        },
+        {
+          id: 't2',
+          type: 'target',
+          input: 'g',
+          table: 'out2',
+          mode: 'replace',
+        },
       ],
     };
     expect(validateIr(ir)).toEqual([]);
   });
 
   const cases: [string, unknown, FieldError[]][] = [
-    ['a non-object document', 'SELECT 1', [{ path: 'ir', message: 'must be an object' }]],
-    ['a wrong version', withIr((ir) => (ir['version'] = 2)), [{ path: 'ir.version', message: 'must be 1' }]],
-    ['a missing version', withIr((ir) => delete ir['version']), [{ path: 'ir.version', message: 'is required' }]],
-    ['an unknown top-level field', withIr((ir) => (ir['sql'] = 'DROP TABLE x')), [{ path: 'ir.sql', message: 'unknown field' }]],
+    [
+      'a non-object document',
+      'SELECT 1',
+      [{ path: 'ir', message: 'must be an object' }],
+    ],
+    [
+      'a wrong version',
+      withIr((ir) => (ir['version'] = 2)),
+      [{ path: 'ir.version', message: 'must be 1' }],
+    ],
+    [
+      'a missing version',
+      withIr((ir) => delete ir['version']),
+      [{ path: 'ir.version', message: 'is required' }],
+    ],
+    [
+      'an unknown top-level field',
+      withIr((ir) => (ir['sql'] = 'DROP TABLE x')),
+      [{ path: 'ir.sql', message: 'unknown field' }],
+    ],
     [
       'an unknown node field (a typo)',
       withIr((ir) => (ir['nodes'][0].tabel = 'x')),
@@ -86,7 +175,13 @@ describe('validateIr', () => {
     [
       'an unknown condition operator',
       withIr((ir) => (ir['nodes'][1].where[0].op = 'OR 1=1')),
-      [{ path: 'ir.nodes[1].where[0].op', message: 'must be one of =, !=, <, <=, >, >=, in, not_in, is_null, is_not_null, like' }],
+      [
+        {
+          path: 'ir.nodes[1].where[0].op',
+          message:
+            'must be one of =, !=, <, <=, >, >=, in, not_in, is_null, is_not_null, like',
+        },
+      ],
     ],
     [
       'a table name carrying SQL',
@@ -110,7 +205,10 @@ describe('validateIr', () => {
       'duplicate node ids',
       withIr((ir) => (ir['nodes'][2].id = 'paid')),
       [
-        { path: 'ir.nodes[2].id', message: 'duplicate node id "paid" (first used by ir.nodes[1])' },
+        {
+          path: 'ir.nodes[2].id',
+          message: 'duplicate node id "paid" (first used by ir.nodes[1])',
+        },
         { path: 'ir.nodes[3].input', message: 'unknown node "checked"' },
       ],
     ],
@@ -124,12 +222,31 @@ describe('validateIr', () => {
       withIr((ir) => {
         ir['nodes'][1].input = 'checked';
       }),
-      [{ path: 'ir.nodes[2].input', message: 'creates a cycle: paid → checked → paid' }],
+      [
+        {
+          path: 'ir.nodes[2].input',
+          message: 'creates a cycle: paid → checked → paid',
+        },
+      ],
     ],
     [
       'a node reading from a target',
-      withIr((ir) => ir['nodes'].push({ id: 'out2', type: 'target', input: 'out', table: 'x', mode: 'append' })),
-      [{ path: 'ir.nodes[4].input', message: 'must not name a target node ("out"): targets produce no rows' }],
+      withIr((ir) =>
+        ir['nodes'].push({
+          id: 'out2',
+          type: 'target',
+          input: 'out',
+          table: 'x',
+          mode: 'append',
+        }),
+      ),
+      [
+        {
+          path: 'ir.nodes[4].input',
+          message:
+            'must not name a target node ("out"): targets produce no rows',
+        },
+      ],
     ],
     [
       'no source and no target',
@@ -149,16 +266,32 @@ describe('validateIr', () => {
       withIr((ir) => {
         ir['nodes'][3].mode = 'merge';
         ir['nodes'][3].key = [];
-        ir['nodes'].push({ id: 'out2', type: 'target', input: 'paid', table: 'y', mode: 'append', key: ['id'] });
+        ir['nodes'].push({
+          id: 'out2',
+          type: 'target',
+          input: 'paid',
+          table: 'y',
+          mode: 'append',
+          key: ['id'],
+        });
       }),
       [
         { path: 'ir.nodes[3].key', message: 'must not be empty' },
-        { path: 'ir.nodes[4].key', message: 'is only allowed for mode "merge"' },
+        {
+          path: 'ir.nodes[4].key',
+          message: 'is only allowed for mode "merge"',
+        },
       ],
     ],
     [
       'in with an empty list, not_in with a scalar',
-      withIr((ir) => (ir['nodes'][1].where = [{ column: 'status', op: 'in', value: [] }, { column: 'status', op: 'not_in', value: 'x' }])),
+      withIr(
+        (ir) =>
+          (ir['nodes'][1].where = [
+            { column: 'status', op: 'in', value: [] },
+            { column: 'status', op: 'not_in', value: 'x' },
+          ]),
+      ),
       [
         { path: 'ir.nodes[1].where[0].value', message: 'must not be empty' },
         { path: 'ir.nodes[1].where[1].value', message: 'must be an array' },
@@ -166,10 +299,24 @@ describe('validateIr', () => {
     ],
     [
       'a list mixing types and holding null',
-      withIr((ir) => (ir['nodes'][1].where[0] = { column: 'status', op: 'in', value: ['a', 1, null] })),
+      withIr(
+        (ir) =>
+          (ir['nodes'][1].where[0] = {
+            column: 'status',
+            op: 'in',
+            value: ['a', 1, null],
+          }),
+      ),
       [
-        { path: 'ir.nodes[1].where[0].value[1]', message: 'must have the same type as ir.nodes[1].where[0].value[0] (string)' },
-        { path: 'ir.nodes[1].where[0].value[2]', message: 'must not be null; lists hold strings, numbers or booleans' },
+        {
+          path: 'ir.nodes[1].where[0].value[1]',
+          message:
+            'must have the same type as ir.nodes[1].where[0].value[0] (string)',
+        },
+        {
+          path: 'ir.nodes[1].where[0].value[2]',
+          message: 'must not be null; lists hold strings, numbers or booleans',
+        },
       ],
     ],
     [
@@ -184,10 +331,22 @@ describe('validateIr', () => {
           ]),
       ),
       [
-        { path: 'ir.nodes[1].where[0].value', message: 'must be absent for op "is_null"' },
-        { path: 'ir.nodes[1].where[1].value', message: 'must not be null; use op "is_null" or "is_not_null"' },
-        { path: 'ir.nodes[1].where[2].value', message: 'must be a string, number or boolean' },
-        { path: 'ir.nodes[1].where[3].value', message: 'must be a string for op "like"' },
+        {
+          path: 'ir.nodes[1].where[0].value',
+          message: 'must be absent for op "is_null"',
+        },
+        {
+          path: 'ir.nodes[1].where[1].value',
+          message: 'must not be null; use op "is_null" or "is_not_null"',
+        },
+        {
+          path: 'ir.nodes[1].where[2].value',
+          message: 'must be a string, number or boolean',
+        },
+        {
+          path: 'ir.nodes[1].where[3].value',
+          message: 'must be a string for op "like"',
+        },
       ],
     ],
     [
@@ -200,7 +359,10 @@ describe('validateIr', () => {
           ]),
       ),
       [
-        { path: 'ir.nodes[2].rules[0]', message: 'check "range" needs min and/or max' },
+        {
+          path: 'ir.nodes[2].rules[0]',
+          message: 'check "range" needs min and/or max',
+        },
         { path: 'ir.nodes[2].rules[1].min', message: 'must not exceed max' },
       ],
     ],
@@ -215,9 +377,18 @@ describe('validateIr', () => {
           ]),
       ),
       [
-        { path: 'ir.nodes[2].rules[0].values', message: 'is required for check "accepted_values"' },
-        { path: 'ir.nodes[2].rules[1].pattern', message: 'is required for check "regex"' },
-        { path: 'ir.nodes[2].rules[2].pattern', message: 'is not allowed for check "not_null"' },
+        {
+          path: 'ir.nodes[2].rules[0].values',
+          message: 'is required for check "accepted_values"',
+        },
+        {
+          path: 'ir.nodes[2].rules[1].pattern',
+          message: 'is required for check "regex"',
+        },
+        {
+          path: 'ir.nodes[2].rules[2].pattern',
+          message: 'is not allowed for check "not_null"',
+        },
       ],
     ],
     [
@@ -228,7 +399,11 @@ describe('validateIr', () => {
       }),
       [
         { path: 'ir.nodes[2].onFail', message: 'must be one of dlq, fail' },
-        { path: 'ir.nodes[4].type', message: 'must be one of source, filter, select, aggregate, join, validate, target' },
+        {
+          path: 'ir.nodes[4].type',
+          message:
+            'must be one of source, filter, select, aggregate, join, validate, target',
+        },
       ],
     ],
     [
@@ -238,13 +413,28 @@ describe('validateIr', () => {
           id: 'shaped',
           type: 'select',
           input: 'paid',
-          columns: [{ column: 'amount', fn: 'pg_sleep' }, { column: 'id', cast: 'regclass' }, { column: 'status', as: 'amount' }],
+          columns: [
+            { column: 'amount', fn: 'pg_sleep' },
+            { column: 'id', cast: 'regclass' },
+            { column: 'status', as: 'amount' },
+          ],
         }),
       ),
       [
-        { path: 'ir.nodes[2].columns[0].fn', message: 'must be one of lower, upper, trim, abs, round, date, length' },
-        { path: 'ir.nodes[2].columns[1].cast', message: 'must be one of text, integer, bigint, numeric, double, boolean, date, timestamptz' },
-        { path: 'ir.nodes[2].columns[2].as', message: 'duplicate output column "amount"' },
+        {
+          path: 'ir.nodes[2].columns[0].fn',
+          message:
+            'must be one of lower, upper, trim, abs, round, date, length',
+        },
+        {
+          path: 'ir.nodes[2].columns[1].cast',
+          message:
+            'must be one of text, integer, bigint, numeric, double, boolean, date, timestamptz',
+        },
+        {
+          path: 'ir.nodes[2].columns[2].as',
+          message: 'duplicate output column "amount"',
+        },
       ],
     ],
     [
@@ -255,17 +445,35 @@ describe('validateIr', () => {
           type: 'aggregate',
           input: 'paid',
           groupBy: ['status'],
-          aggregations: [{ fn: 'sum', as: 'total' }, { fn: 'count', as: 'status' }],
+          aggregations: [
+            { fn: 'sum', as: 'total' },
+            { fn: 'count', as: 'status' },
+          ],
         }),
       ),
       [
-        { path: 'ir.nodes[2].aggregations[0].column', message: 'is required for fn "sum"' },
-        { path: 'ir.nodes[2].aggregations[1].as', message: 'duplicate output column "status"' },
+        {
+          path: 'ir.nodes[2].aggregations[0].column',
+          message: 'is required for fn "sum"',
+        },
+        {
+          path: 'ir.nodes[2].aggregations[1].as',
+          message: 'duplicate output column "status"',
+        },
       ],
     ],
     [
       'a join without keys and with a bad kind',
-      withIr((ir) => ir['nodes'].splice(2, 0, { id: 'j', type: 'join', left: 'orders', right: 'paid', kind: 'cross', on: [] })),
+      withIr((ir) =>
+        ir['nodes'].splice(2, 0, {
+          id: 'j',
+          type: 'join',
+          left: 'orders',
+          right: 'paid',
+          kind: 'cross',
+          on: [],
+        }),
+      ),
       [
         { path: 'ir.nodes[2].kind', message: 'must be one of inner, left' },
         { path: 'ir.nodes[2].on', message: 'must not be empty' },
@@ -277,26 +485,51 @@ describe('validateIr', () => {
         (ir) =>
           (ir['nodes'][1].where = [
             { column: 'status', op: '=', value: 'x'.repeat(1001) },
-            { column: 'status', op: 'in', value: Array.from({ length: 1001 }, (_, i) => i) },
+            {
+              column: 'status',
+              op: 'in',
+              value: Array.from({ length: 1001 }, (_, i) => i),
+            },
             { column: 'status', op: '=', value: 'a\u0000b' },
             { column: 'status', op: '=', value: Infinity },
           ]),
       ),
       [
-        { path: 'ir.nodes[1].where[0].value', message: 'must be at most 1000 characters' },
-        { path: 'ir.nodes[1].where[1].value', message: 'must have at most 1000 values' },
-        { path: 'ir.nodes[1].where[2].value', message: 'must not contain NUL characters' },
-        { path: 'ir.nodes[1].where[3].value', message: 'must be a finite number' },
+        {
+          path: 'ir.nodes[1].where[0].value',
+          message: 'must be at most 1000 characters',
+        },
+        {
+          path: 'ir.nodes[1].where[1].value',
+          message: 'must have at most 1000 values',
+        },
+        {
+          path: 'ir.nodes[1].where[2].value',
+          message: 'must not contain NUL characters',
+        },
+        {
+          path: 'ir.nodes[1].where[3].value',
+          message: 'must be a finite number',
+        },
       ],
     ],
     [
       'more than 200 nodes',
-      withIr((ir) => (ir['nodes'] = Array.from({ length: 201 }, (_, i) => ({ id: `n${i}`, type: 'source', table: 't' })))),
+      withIr(
+        (ir) =>
+          (ir['nodes'] = Array.from({ length: 201 }, (_, i) => ({
+            id: `n${i}`,
+            type: 'source',
+            table: 't',
+          }))),
+      ),
       [{ path: 'ir.nodes', message: 'must have at most 200 nodes' }],
     ],
     [
       'a __proto__ key and a hostile key',
-      JSON.parse('{"version":1,"nodes":[{"id":"a","type":"source","table":"t","__proto__":{"x":1},"a\\"; --":1},{"id":"b","type":"target","input":"a","table":"u","mode":"append"}]}'),
+      JSON.parse(
+        '{"version":1,"nodes":[{"id":"a","type":"source","table":"t","__proto__":{"x":1},"a\\"; --":1},{"id":"b","type":"target","input":"a","table":"u","mode":"append"}]}',
+      ),
       [
         { path: 'ir.nodes[0].__proto__', message: 'unknown field' },
         { path: 'ir.nodes[0]["a\\"; --"]', message: 'unknown field' },
@@ -326,13 +559,24 @@ describe('validateIr', () => {
   });
 
   it('uses the given root path', () => {
-    expect(validateIr(withIr((ir) => (ir['version'] = 0)), 'body.ir')).toEqual([{ path: 'body.ir.version', message: 'must be 1' }]);
+    expect(
+      validateIr(
+        withIr((ir) => (ir['version'] = 0)),
+        'body.ir',
+      ),
+    ).toEqual([{ path: 'body.ir.version', message: 'must be 1' }]);
   });
 
   it('stops after 100 errors', () => {
-    const errors = validateIr({ version: 1, nodes: Array.from({ length: 200 }, () => 'x') });
+    const errors = validateIr({
+      version: 1,
+      nodes: Array.from({ length: 200 }, () => 'x'),
+    });
     expect(errors).toHaveLength(101);
-    expect(errors[100]).toEqual({ path: 'ir.nodes[100]', message: 'too many errors; only the first 100 are reported' });
+    expect(errors[100]).toEqual({
+      path: 'ir.nodes[100]',
+      message: 'too many errors; only the first 100 are reported',
+    });
   });
 });
 
@@ -350,7 +594,11 @@ describe('assertValidIr', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(IrValidationError);
-    expect((thrown as IrValidationError).details).toEqual([{ path: 'ir.version', message: 'must be 1' }]);
-    expect((thrown as IrValidationError).message).toBe('invalid pipeline IR: ir.version: must be 1');
+    expect((thrown as IrValidationError).details).toEqual([
+      { path: 'ir.version', message: 'must be 1' },
+    ]);
+    expect((thrown as IrValidationError).message).toBe(
+      'invalid pipeline IR: ir.version: must be 1',
+    );
   });
 });

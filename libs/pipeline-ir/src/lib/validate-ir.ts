@@ -17,12 +17,54 @@ export const IR_LIMITS = {
   maxErrors: 100,
 } as const;
 
-export const COMPARISON_OPS = ['=', '!=', '<', '<=', '>', '>=', 'in', 'not_in', 'is_null', 'is_not_null', 'like'] as const;
-export const SELECT_FUNCTIONS = ['lower', 'upper', 'trim', 'abs', 'round', 'date', 'length'] as const;
-export const CAST_TYPES = ['text', 'integer', 'bigint', 'numeric', 'double', 'boolean', 'date', 'timestamptz'] as const;
-export const AGGREGATE_FUNCTIONS = ['count', 'sum', 'min', 'max', 'avg', 'count_distinct'] as const;
+export const COMPARISON_OPS = [
+  '=',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'not_in',
+  'is_null',
+  'is_not_null',
+  'like',
+] as const;
+export const SELECT_FUNCTIONS = [
+  'lower',
+  'upper',
+  'trim',
+  'abs',
+  'round',
+  'date',
+  'length',
+] as const;
+export const CAST_TYPES = [
+  'text',
+  'integer',
+  'bigint',
+  'numeric',
+  'double',
+  'boolean',
+  'date',
+  'timestamptz',
+] as const;
+export const AGGREGATE_FUNCTIONS = [
+  'count',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'count_distinct',
+] as const;
 export const JOIN_KINDS = ['inner', 'left'] as const;
-export const VALIDATION_CHECKS = ['not_null', 'unique', 'range', 'accepted_values', 'regex'] as const;
+export const VALIDATION_CHECKS = [
+  'not_null',
+  'unique',
+  'range',
+  'accepted_values',
+  'regex',
+] as const;
 export const ON_FAIL = ['dlq', 'fail'] as const;
 export const TARGET_MODES = ['append', 'replace', 'merge'] as const;
 
@@ -36,7 +78,10 @@ const NODE_FIELDS: Record<IrNodeType, readonly string[]> = {
   target: ['id', 'type', 'input', 'table', 'mode', 'key'],
 };
 
-const RULE_FIELDS: Record<(typeof VALIDATION_CHECKS)[number], readonly string[]> = {
+const RULE_FIELDS: Record<
+  (typeof VALIDATION_CHECKS)[number],
+  readonly string[]
+> = {
   not_null: ['column', 'check'],
   unique: ['column', 'check'],
   range: ['column', 'check', 'min', 'max'],
@@ -54,7 +99,10 @@ class ErrorCollector {
 
   add(path: string, message: string): void {
     if (this.errors.length >= IR_LIMITS.maxErrors) {
-      this.errors.push({ path, message: `too many errors; only the first ${IR_LIMITS.maxErrors} are reported` });
+      this.errors.push({
+        path,
+        message: `too many errors; only the first ${IR_LIMITS.maxErrors} are reported`,
+      });
       throw new TooManyErrors();
     }
     this.errors.push({ path, message });
@@ -97,15 +145,24 @@ export function assertValidIr(input: unknown, path = 'ir'): PipelineIr {
   return input as PipelineIr;
 }
 
-function validateDocument(input: unknown, path: string, errors: ErrorCollector): void {
+function validateDocument(
+  input: unknown,
+  path: string,
+  errors: ErrorCollector,
+): void {
   const doc = asObject(input, path, ['version', 'schedule', 'nodes'], errors);
   if (!doc) return;
 
   if (!has(doc, 'version')) errors.add(`${path}.version`, 'is required');
   else if (doc['version'] !== 1) errors.add(`${path}.version`, 'must be 1');
 
-  if (has(doc, 'schedule') && doc['schedule'] !== null && doc['schedule'] !== undefined) {
-    for (const error of validateSchedule(doc['schedule'], `${path}.schedule`)) errors.add(error.path, error.message);
+  if (
+    has(doc, 'schedule') &&
+    doc['schedule'] !== null &&
+    doc['schedule'] !== undefined
+  ) {
+    for (const error of validateSchedule(doc['schedule'], `${path}.schedule`))
+      errors.add(error.path, error.message);
   }
 
   const nodesPath = `${path}.nodes`;
@@ -115,19 +172,34 @@ function validateDocument(input: unknown, path: string, errors: ErrorCollector):
     allowEmpty: true,
   });
   if (!nodes) return;
-  const summaries = nodes.map((node, index) => validateNode(node, index, `${nodesPath}[${index}]`, errors));
+  const summaries = nodes.map((node, index) =>
+    validateNode(node, index, `${nodesPath}[${index}]`, errors),
+  );
   validateGraph(summaries, nodesPath, errors);
 }
 
-function validateNode(input: unknown, index: number, path: string, errors: ErrorCollector): NodeSummary {
-  const summary: NodeSummary = { index, id: undefined, type: undefined, refs: [] };
+function validateNode(
+  input: unknown,
+  index: number,
+  path: string,
+  errors: ErrorCollector,
+): NodeSummary {
+  const summary: NodeSummary = {
+    index,
+    id: undefined,
+    type: undefined,
+    refs: [],
+  };
   if (!isObject(input)) {
     errors.add(path, 'must be an object');
     return summary;
   }
   const type = input['type'];
-  const knownType = (IR_NODE_TYPES as readonly unknown[]).includes(type) ? (type as IrNodeType) : undefined;
-  if (knownType) rejectUnknownFields(input, path, NODE_FIELDS[knownType], errors);
+  const knownType = (IR_NODE_TYPES as readonly unknown[]).includes(type)
+    ? (type as IrNodeType)
+    : undefined;
+  if (knownType)
+    rejectUnknownFields(input, path, NODE_FIELDS[knownType], errors);
 
   summary.id = requireIdentifier(input, 'id', path, errors);
   if (!has(input, 'type')) errors.add(`${path}.type`, 'is required');
@@ -136,18 +208,25 @@ function validateNode(input: unknown, index: number, path: string, errors: Error
 
   const ref = (field: string): void => {
     const target = requireIdentifier(input, field, path, errors);
-    if (target !== undefined) summary.refs.push({ index, path: `${path}.${field}`, target });
+    if (target !== undefined)
+      summary.refs.push({ index, path: `${path}.${field}`, target });
   };
 
   switch (knownType) {
     case 'source':
       requireIdentifier(input, 'table', path, errors);
-      if (has(input, 'columns')) identifierList(input, 'columns', path, errors, { allowEmpty: false });
+      if (has(input, 'columns'))
+        identifierList(input, 'columns', path, errors, { allowEmpty: false });
       break;
     case 'filter': {
       ref('input');
-      const where = requireArray(input, 'where', path, errors, { max: IR_LIMITS.maxConditions, noun: 'conditions' });
-      where?.forEach((condition, i) => validateCondition(condition, `${path}.where[${i}]`, errors));
+      const where = requireArray(input, 'where', path, errors, {
+        max: IR_LIMITS.maxConditions,
+        noun: 'conditions',
+      });
+      where?.forEach((condition, i) =>
+        validateCondition(condition, `${path}.where[${i}]`, errors),
+      );
       break;
     }
     case 'select':
@@ -162,7 +241,10 @@ function validateNode(input: unknown, index: number, path: string, errors: Error
       ref('left');
       ref('right');
       requireOneOf(input, 'kind', path, JOIN_KINDS, errors);
-      const on = requireArray(input, 'on', path, errors, { max: IR_LIMITS.maxJoinKeys, noun: 'keys' });
+      const on = requireArray(input, 'on', path, errors, {
+        max: IR_LIMITS.maxJoinKeys,
+        noun: 'keys',
+      });
       on?.forEach((key, i) => {
         const keyPath = `${path}.on[${i}]`;
         const pair = asObject(key, keyPath, ['left', 'right'], errors);
@@ -171,13 +253,19 @@ function validateNode(input: unknown, index: number, path: string, errors: Error
           requireIdentifier(pair, 'right', keyPath, errors);
         }
       });
-      if (has(input, 'rightPrefix')) requireIdentifier(input, 'rightPrefix', path, errors);
+      if (has(input, 'rightPrefix'))
+        requireIdentifier(input, 'rightPrefix', path, errors);
       break;
     }
     case 'validate': {
       ref('input');
-      const rules = requireArray(input, 'rules', path, errors, { max: IR_LIMITS.maxRules, noun: 'rules' });
-      rules?.forEach((rule, i) => validateRule(rule, `${path}.rules[${i}]`, errors));
+      const rules = requireArray(input, 'rules', path, errors, {
+        max: IR_LIMITS.maxRules,
+        noun: 'rules',
+      });
+      rules?.forEach((rule, i) =>
+        validateRule(rule, `${path}.rules[${i}]`, errors),
+      );
       requireOneOf(input, 'onFail', path, ON_FAIL, errors);
       break;
     }
@@ -186,7 +274,8 @@ function validateNode(input: unknown, index: number, path: string, errors: Error
       requireIdentifier(input, 'table', path, errors);
       const mode = requireOneOf(input, 'mode', path, TARGET_MODES, errors);
       if (mode === 'merge') {
-        if (!has(input, 'key')) errors.add(`${path}.key`, 'is required for mode "merge"');
+        if (!has(input, 'key'))
+          errors.add(`${path}.key`, 'is required for mode "merge"');
         else identifierList(input, 'key', path, errors, { allowEmpty: false });
       } else if (mode !== undefined && has(input, 'key')) {
         errors.add(`${path}.key`, 'is only allowed for mode "merge"');
@@ -199,7 +288,11 @@ function validateNode(input: unknown, index: number, path: string, errors: Error
   return summary;
 }
 
-function validateCondition(input: unknown, path: string, errors: ErrorCollector): void {
+function validateCondition(
+  input: unknown,
+  path: string,
+  errors: ErrorCollector,
+): void {
   const condition = asObject(input, path, ['column', 'op', 'value'], errors);
   if (!condition) return;
   requireIdentifier(condition, 'column', path, errors);
@@ -210,47 +303,81 @@ function validateCondition(input: unknown, path: string, errors: ErrorCollector)
   switch (op) {
     case 'is_null':
     case 'is_not_null':
-      if (has(condition, 'value')) errors.add(valuePath, `must be absent for op "${op}"`);
+      if (has(condition, 'value'))
+        errors.add(valuePath, `must be absent for op "${op}"`);
       break;
     case 'in':
     case 'not_in':
-      if (!has(condition, 'value')) errors.add(valuePath, `is required for op "${op}"`);
+      if (!has(condition, 'value'))
+        errors.add(valuePath, `is required for op "${op}"`);
       else checkValueList(value, valuePath, errors);
       break;
     case 'like':
-      if (!has(condition, 'value')) errors.add(valuePath, `is required for op "${op}"`);
-      else if (typeof value !== 'string') errors.add(valuePath, 'must be a string for op "like"');
+      if (!has(condition, 'value'))
+        errors.add(valuePath, `is required for op "${op}"`);
+      else if (typeof value !== 'string')
+        errors.add(valuePath, 'must be a string for op "like"');
       else checkString(value, valuePath, errors);
       break;
     default:
-      if (!has(condition, 'value')) errors.add(valuePath, `is required for op "${op}"`);
-      else if (value === null) errors.add(valuePath, 'must not be null; use op "is_null" or "is_not_null"');
+      if (!has(condition, 'value'))
+        errors.add(valuePath, `is required for op "${op}"`);
+      else if (value === null)
+        errors.add(
+          valuePath,
+          'must not be null; use op "is_null" or "is_not_null"',
+        );
       else checkScalar(value, valuePath, errors);
   }
 }
 
-function validateSelectColumns(input: Json, path: string, errors: ErrorCollector): void {
-  const columns = requireArray(input, 'columns', path, errors, { max: IR_LIMITS.maxColumns, noun: 'columns' });
+function validateSelectColumns(
+  input: Json,
+  path: string,
+  errors: ErrorCollector,
+): void {
+  const columns = requireArray(input, 'columns', path, errors, {
+    max: IR_LIMITS.maxColumns,
+    noun: 'columns',
+  });
   const outputs = new Set<string>();
   columns?.forEach((item, i) => {
     const itemPath = `${path}.columns[${i}]`;
-    const column = asObject(item, itemPath, ['column', 'as', 'fn', 'cast'], errors);
+    const column = asObject(
+      item,
+      itemPath,
+      ['column', 'as', 'fn', 'cast'],
+      errors,
+    );
     if (!column) return;
     const source = requireIdentifier(column, 'column', itemPath, errors);
-    const alias = has(column, 'as') ? requireIdentifier(column, 'as', itemPath, errors) : undefined;
-    if (has(column, 'fn')) requireOneOf(column, 'fn', itemPath, SELECT_FUNCTIONS, errors);
-    if (has(column, 'cast')) requireOneOf(column, 'cast', itemPath, CAST_TYPES, errors);
+    const alias = has(column, 'as')
+      ? requireIdentifier(column, 'as', itemPath, errors)
+      : undefined;
+    if (has(column, 'fn'))
+      requireOneOf(column, 'fn', itemPath, SELECT_FUNCTIONS, errors);
+    if (has(column, 'cast'))
+      requireOneOf(column, 'cast', itemPath, CAST_TYPES, errors);
     const output = has(column, 'as') ? alias : source;
     if (output === undefined) return;
     if (outputs.has(output)) {
-      errors.add(`${itemPath}.${has(column, 'as') ? 'as' : 'column'}`, `duplicate output column "${output}"`);
+      errors.add(
+        `${itemPath}.${has(column, 'as') ? 'as' : 'column'}`,
+        `duplicate output column "${output}"`,
+      );
     }
     outputs.add(output);
   });
 }
 
-function validateAggregate(input: Json, path: string, errors: ErrorCollector): void {
-  const groupBy = identifierList(input, 'groupBy', path, errors, { allowEmpty: true });
+function validateAggregate(
+  input: Json,
+  path: string,
+  errors: ErrorCollector,
+): void {
+  const groupBy = identifierList(input, 'groupBy', path, errors, {
+    allowEmpty: true,
+  });
   const outputs = new Set(groupBy ?? []);
   const aggregations = requireArray(input, 'aggregations', path, errors, {
     max: IR_LIMITS.maxColumns,
@@ -258,19 +385,37 @@ function validateAggregate(input: Json, path: string, errors: ErrorCollector): v
   });
   aggregations?.forEach((item, i) => {
     const itemPath = `${path}.aggregations[${i}]`;
-    const aggregation = asObject(item, itemPath, ['fn', 'column', 'as'], errors);
+    const aggregation = asObject(
+      item,
+      itemPath,
+      ['fn', 'column', 'as'],
+      errors,
+    );
     if (!aggregation) return;
-    const fn = requireOneOf(aggregation, 'fn', itemPath, AGGREGATE_FUNCTIONS, errors);
-    if (has(aggregation, 'column')) requireIdentifier(aggregation, 'column', itemPath, errors);
-    else if (fn !== undefined && fn !== 'count') errors.add(`${itemPath}.column`, `is required for fn "${fn}"`);
+    const fn = requireOneOf(
+      aggregation,
+      'fn',
+      itemPath,
+      AGGREGATE_FUNCTIONS,
+      errors,
+    );
+    if (has(aggregation, 'column'))
+      requireIdentifier(aggregation, 'column', itemPath, errors);
+    else if (fn !== undefined && fn !== 'count')
+      errors.add(`${itemPath}.column`, `is required for fn "${fn}"`);
     const output = requireIdentifier(aggregation, 'as', itemPath, errors);
     if (output === undefined) return;
-    if (outputs.has(output)) errors.add(`${itemPath}.as`, `duplicate output column "${output}"`);
+    if (outputs.has(output))
+      errors.add(`${itemPath}.as`, `duplicate output column "${output}"`);
     outputs.add(output);
   });
 }
 
-function validateRule(input: unknown, path: string, errors: ErrorCollector): void {
+function validateRule(
+  input: unknown,
+  path: string,
+  errors: ErrorCollector,
+): void {
   const rule = asObject(input, path, ALL_RULE_FIELDS, errors);
   if (!rule) return;
   requireIdentifier(rule, 'column', path, errors);
@@ -283,21 +428,31 @@ function validateRule(input: unknown, path: string, errors: ErrorCollector): voi
   }
   switch (check) {
     case 'range': {
-      const min = has(rule, 'min') ? requireFiniteNumber(rule['min'], `${path}.min`, errors) : undefined;
-      const max = has(rule, 'max') ? requireFiniteNumber(rule['max'], `${path}.max`, errors) : undefined;
-      if (!has(rule, 'min') && !has(rule, 'max')) errors.add(path, 'check "range" needs min and/or max');
-      else if (min !== undefined && max !== undefined && min > max) errors.add(`${path}.min`, 'must not exceed max');
+      const min = has(rule, 'min')
+        ? requireFiniteNumber(rule['min'], `${path}.min`, errors)
+        : undefined;
+      const max = has(rule, 'max')
+        ? requireFiniteNumber(rule['max'], `${path}.max`, errors)
+        : undefined;
+      if (!has(rule, 'min') && !has(rule, 'max'))
+        errors.add(path, 'check "range" needs min and/or max');
+      else if (min !== undefined && max !== undefined && min > max)
+        errors.add(`${path}.min`, 'must not exceed max');
       break;
     }
     case 'accepted_values':
-      if (!has(rule, 'values')) errors.add(`${path}.values`, 'is required for check "accepted_values"');
+      if (!has(rule, 'values'))
+        errors.add(`${path}.values`, 'is required for check "accepted_values"');
       else checkValueList(rule['values'], `${path}.values`, errors);
       break;
     case 'regex': {
       const pattern = rule['pattern'];
-      if (!has(rule, 'pattern')) errors.add(`${path}.pattern`, 'is required for check "regex"');
-      else if (typeof pattern !== 'string') errors.add(`${path}.pattern`, 'must be a string');
-      else if (pattern.length === 0) errors.add(`${path}.pattern`, 'must not be empty');
+      if (!has(rule, 'pattern'))
+        errors.add(`${path}.pattern`, 'is required for check "regex"');
+      else if (typeof pattern !== 'string')
+        errors.add(`${path}.pattern`, 'must be a string');
+      else if (pattern.length === 0)
+        errors.add(`${path}.pattern`, 'must not be empty');
       else checkString(pattern, `${path}.pattern`, errors);
       break;
     }
@@ -306,12 +461,20 @@ function validateRule(input: unknown, path: string, errors: ErrorCollector): voi
   }
 }
 
-function validateGraph(nodes: NodeSummary[], path: string, errors: ErrorCollector): void {
+function validateGraph(
+  nodes: NodeSummary[],
+  path: string,
+  errors: ErrorCollector,
+): void {
   const byId = new Map<string, NodeSummary>();
   for (const node of nodes) {
     if (node.id === undefined) continue;
     const first = byId.get(node.id);
-    if (first) errors.add(`${path}[${node.index}].id`, `duplicate node id "${node.id}" (first used by ${path}[${first.index}])`);
+    if (first)
+      errors.add(
+        `${path}[${node.index}].id`,
+        `duplicate node id "${node.id}" (first used by ${path}[${first.index}])`,
+      );
     else byId.set(node.id, node);
   }
 
@@ -321,7 +484,11 @@ function validateGraph(nodes: NodeSummary[], path: string, errors: ErrorCollecto
     for (const ref of node.refs) {
       const to = byId.get(ref.target);
       if (!to) errors.add(ref.path, `unknown node "${ref.target}"`);
-      else if (to.type === 'target') errors.add(ref.path, `must not name a target node ("${ref.target}"): targets produce no rows`);
+      else if (to.type === 'target')
+        errors.add(
+          ref.path,
+          `must not name a target node ("${ref.target}"): targets produce no rows`,
+        );
       else resolved.push({ ref, to });
     }
     edges.set(node, resolved);
@@ -336,7 +503,9 @@ function validateGraph(nodes: NodeSummary[], path: string, errors: ErrorCollecto
     for (const { ref, to } of edges.get(node) ?? []) {
       const seen = state.get(to);
       if (seen === 'grey') {
-        const cycle = [...stack.slice(stack.indexOf(to)), to].map((n) => n.id).join(' → ');
+        const cycle = [...stack.slice(stack.indexOf(to)), to]
+          .map((n) => n.id)
+          .join(' → ');
         errors.add(ref.path, `creates a cycle: ${cycle}`);
       } else if (seen === undefined) {
         visit(to);
@@ -347,11 +516,17 @@ function validateGraph(nodes: NodeSummary[], path: string, errors: ErrorCollecto
   };
   for (const node of nodes) if (!state.has(node)) visit(node);
 
-  if (!nodes.some((node) => node.type === 'source')) errors.add(path, 'must contain at least one source node');
-  if (!nodes.some((node) => node.type === 'target')) errors.add(path, 'must contain at least one target node');
+  if (!nodes.some((node) => node.type === 'source'))
+    errors.add(path, 'must contain at least one source node');
+  if (!nodes.some((node) => node.type === 'target'))
+    errors.add(path, 'must contain at least one target node');
 }
 
-function checkValueList(value: unknown, path: string, errors: ErrorCollector): void {
+function checkValueList(
+  value: unknown,
+  path: string,
+  errors: ErrorCollector,
+): void {
   if (!Array.isArray(value)) {
     errors.add(path, 'must be an array');
     return;
@@ -365,23 +540,39 @@ function checkValueList(value: unknown, path: string, errors: ErrorCollector): v
   const firstType = value.length > 0 ? typeof value[0] : undefined;
   value.forEach((item, i) => {
     const itemPath = `${path}[${i}]`;
-    if (item === null) errors.add(itemPath, 'must not be null; lists hold strings, numbers or booleans');
+    if (item === null)
+      errors.add(
+        itemPath,
+        'must not be null; lists hold strings, numbers or booleans',
+      );
     else if (checkScalar(item, itemPath, errors) && typeof item !== firstType) {
-      errors.add(itemPath, `must have the same type as ${path}[0] (${firstType})`);
+      errors.add(
+        itemPath,
+        `must have the same type as ${path}[0] (${firstType})`,
+      );
     }
   });
 }
 
 /** A non-null scalar: a string (bounded, no NUL), a finite number or a boolean. */
-function checkScalar(value: unknown, path: string, errors: ErrorCollector): boolean {
+function checkScalar(
+  value: unknown,
+  path: string,
+  errors: ErrorCollector,
+): boolean {
   if (typeof value === 'string') return checkString(value, path, errors);
-  if (typeof value === 'number') return requireFiniteNumber(value, path, errors) !== undefined;
+  if (typeof value === 'number')
+    return requireFiniteNumber(value, path, errors) !== undefined;
   if (typeof value === 'boolean') return true;
   errors.add(path, 'must be a string, number or boolean');
   return false;
 }
 
-function checkString(value: string, path: string, errors: ErrorCollector): boolean {
+function checkString(
+  value: string,
+  path: string,
+  errors: ErrorCollector,
+): boolean {
   if (value.length > IR_LIMITS.maxStringLength) {
     errors.add(path, `must be at most ${IR_LIMITS.maxStringLength} characters`);
     return false;
@@ -393,13 +584,22 @@ function checkString(value: string, path: string, errors: ErrorCollector): boole
   return true;
 }
 
-function requireFiniteNumber(value: unknown, path: string, errors: ErrorCollector): number | undefined {
+function requireFiniteNumber(
+  value: unknown,
+  path: string,
+  errors: ErrorCollector,
+): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   errors.add(path, 'must be a finite number');
   return undefined;
 }
 
-function requireIdentifier(obj: Json, key: string, path: string, errors: ErrorCollector): string | undefined {
+function requireIdentifier(
+  obj: Json,
+  key: string,
+  path: string,
+  errors: ErrorCollector,
+): string | undefined {
   const fieldPath = `${path}.${key}`;
   if (!has(obj, key)) {
     errors.add(fieldPath, 'is required');
@@ -408,7 +608,11 @@ function requireIdentifier(obj: Json, key: string, path: string, errors: ErrorCo
   return checkIdentifier(obj[key], fieldPath, errors);
 }
 
-function checkIdentifier(value: unknown, path: string, errors: ErrorCollector): string | undefined {
+function checkIdentifier(
+  value: unknown,
+  path: string,
+  errors: ErrorCollector,
+): string | undefined {
   if (typeof value !== 'string') errors.add(path, 'must be a string');
   else if (!isIdentifier(value)) errors.add(path, IDENTIFIER_RULE);
   else return value;
@@ -433,7 +637,8 @@ function identifierList(
   list.forEach((item, i) => {
     const name = checkIdentifier(item, `${path}.${key}[${i}]`, errors);
     if (name === undefined) return;
-    if (seen.has(name)) errors.add(`${path}.${key}[${i}]`, `duplicate column "${name}"`);
+    if (seen.has(name))
+      errors.add(`${path}.${key}[${i}]`, `duplicate column "${name}"`);
     seen.add(name);
   });
   return [...seen];
@@ -484,7 +689,12 @@ function requireOneOf<T extends string>(
   return undefined;
 }
 
-function asObject(value: unknown, path: string, allowed: readonly string[], errors: ErrorCollector): Json | undefined {
+function asObject(
+  value: unknown,
+  path: string,
+  allowed: readonly string[],
+  errors: ErrorCollector,
+): Json | undefined {
   if (!isObject(value)) {
     errors.add(path, 'must be an object');
     return undefined;
@@ -493,9 +703,15 @@ function asObject(value: unknown, path: string, allowed: readonly string[], erro
   return value;
 }
 
-function rejectUnknownFields(value: Json, path: string, allowed: readonly string[], errors: ErrorCollector): void {
+function rejectUnknownFields(
+  value: Json,
+  path: string,
+  allowed: readonly string[],
+  errors: ErrorCollector,
+): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) errors.add(fieldPath(path, key), 'unknown field');
+    if (!allowed.includes(key))
+      errors.add(fieldPath(path, key), 'unknown field');
   }
 }
 
