@@ -1,0 +1,27 @@
+import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
+
+import { RowCellRenderer } from './row-cell-renderer';
+
+/** Human schedule description; the raw expression and its zone on hover. */
+@Component({
+  selector: 'flow-schedule-cell',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @if (row(); as row) {
+      <span class="kind">{{ row.schedule.type }}</span>
+      <span class="description" data-testid="schedule" [attr.title]="rawSchedule()">{{ row.schedule.description }}</span>
+    }
+  `,
+  styles: `
+    /* .kind: #52525b on #f4f4f5 7.0:1 (WCAG AA). */
+    :host { display: flex; align-items: center; gap: 0.5em; min-width: 0; }
+    .kind { font-size: 0.7rem; color: #52525b; background: #f4f4f5; border-radius: 3px; padding: 0 0.3em; }
+    .description { overflow: hidden; text-overflow: ellipsis; }
+  `,
+})
+export class ScheduleCell extends RowCellRenderer {
+  protected readonly rawSchedule = computed(() => {
+    const schedule = this.row()?.schedule;
+    return schedule ? `${schedule.type}: ${schedule.text}\nTime zone: ${schedule.timezone}` : null;
+  });
+}

@@ -1,0 +1,126 @@
+import type { ColDef, GetQuickFilterTextParams } from 'ag-grid-community';
+
+import type { SchedulerStatusRow } from '@flow/contracts';
+
+import { formatLag } from '../format/format-lag';
+import { lastRunPillStatus, pillLabel } from '../status-pill/status-pill';
+import { LagCellRenderer } from './lag-cell-renderer';
+import { LastRunCell } from './last-run-cell';
+import { NextFiresCellRenderer } from './next-fires-cell-renderer';
+import { PipelineNameCell } from './pipeline-name-cell';
+import { ScheduleCell } from './schedule-cell';
+
+type Row = SchedulerStatusRow;
+
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+/** Case-insensitive, number-aware text order ("etl-2" before "etl-10"). */
+export function compareText(a: string | null | undefined, b: string | null | undefined): number {
+  return collator.compare(a ?? '', b ?? '');
+}
+
+/**
+ * Numeric order with nulls last in both directions. ag-grid negates the result for a descending sort,
+ * so a null compares as "smaller" there to still end up last.
+ */
+export function compareNullsLast(
+  a: number | null | undefined,
+  b: number | null | undefined,
+  _nodeA?: unknown,
+  _nodeB?: unknown,
+  isDescending = false,
+): number {
+  const aMissing = a === null || a === undefined;
+  const bMissing = b === null || b === undefined;
+  if (aMissing || bMissing) {
+    if (aMissing && bMissing) {
+      return 0;
+    }
+    return (aMissing ? 1 : -1) * (isDescending ? -1 : 1);
+  }
+  return a - b;
+}
+
+const timeOf = (iso: string | null | undefined): number | null => {
+  const ms = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(ms) ? null : ms;
+};
+
+/** Text the quick filter matches against, per column; kept close to what each cell shows. */
+export const quickFilterText = {
+  name: (row: Row) => (row.paused ? `${row.name} paused` : row.name),
+  schedule: (row: Row) =>
+    [row.schedule.description, row.schedule.text, row.schedule.timezone, row.schedule.type].join(' '),
+  lastRun: (row: Row) => pillLabel(lastRunPillStatus(row.lastRunStatus)),
+  lag: (row: Row) => {
+    if (row.error) {
+      return `schedule error ${row.error}`;
+    }
+    if (row.lagLevel === 'amber') {
+      return `${formatLag(row.lagMinutes)} late`;
+    }
+    return row.lagLevel === 'green' ? `${formatLag(row.lagMinutes)} on time` : '';
+  },
+};
+
+const fromRow =
+  (text: (row: Row) => string) =>
+  (params: GetQuickFilterTextParams<Row>): string =>
+    params.data ? text(params.data) : '';
+
+/** Columns of the scheduler grid; every column sorts, none edits. */
+export function schedulerColumnDefs(): ColDef<Row>[] {
+  return [
+    {
+      colId: 'name',
+      headerName: 'Pipeline',
+      valueGetter: (p) => p.data?.name ?? null,
+      comparator: compareText,
+      cellRenderer: PipelineNameCell,
+      getQuickFilterText: fromRow(quickFilterText.name),
+      flex: 1.2,
+      minWidth: 200,
+    },
+    {
+      colId: 'schedule',
+      headerName: 'Schedule',
+      valueGetter: (p) => p.data?.schedule.description ?? null,
+      comparator: compareText,
+      cellRenderer: ScheduleCell,
+      getQuickFilterText: fromRow(quickFilterText.schedule),
+      flex: 1.4,
+      minWidth: 220,
+    },
+    {
+      colId: 'lastRun',
+      headerName: 'Last run',
+      valueGetter: (p) => timeOf(p.data?.lastRunAt),
+      comparator: compareNullsLast,
+      cellRenderer: LastRunCell,
+      getQuickFilterText: fromRow(quickFilterText.lastRun),
+      width: 200,
+      minWidth: 180,
+    },
+    {
+      colId: 'lag',
+      headerName: 'Lag',
+      // The cell shows "—" for level none (paused, nothing expected), so it sorts with the nulls.
+      valueGetter: (p) => (p.data && p.data.lagLevel !== 'none' ? p.data.lagMinutes : null),
+      comparator: compareNullsLast,
+      cellRenderer: LagCellRenderer,
+      getQuickFilterText: fromRow(quickFilterText.lag),
+      width: 160,
+      minWidth: 140,
+    },
+    {
+      colId: 'nextFires',
+      headerName: 'Next 5 fires',
+      valueGetter: (p) => timeOf(p.data?.nextFires[0]),
+      comparator: compareNullsLast,
+      cellRenderer: NextFiresCellRenderer,
+      getQuickFilterText: () => '',
+      flex: 2,
+      minWidth: 380,
+    },
+  ];
+}

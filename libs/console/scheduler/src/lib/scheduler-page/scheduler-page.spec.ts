@@ -1,0 +1,257 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+
+import type { SchedulerStatusResponse, SchedulerStatusRow } from '@flow/contracts';
+
+import { SCHEDULER_STATUS_URL } from '../data-access/scheduler-status.service';
+import { AUTO_REFRESH_INTERVAL_MS, SchedulerPage } from './scheduler-page';
+import { VIEWER_TIME_ZONE } from './viewer-time-zone';
+
+const row = (overrides: Partial<SchedulerStatusRow>): SchedulerStatusRow => ({
+  id: 'id',
+  name: 'name',
+  schedule: { type: 'cron', text: '*/15 * * * *', timezone: 'Europe/Berlin', description: 'every 15 minutes' },
+  paused: false,
+  lastRunAt: '2026-03-14T11:45:00Z',
+  lastRunStatus: 'succeeded',
+  expectedAt: '2026-03-14T11:45:00Z',
+  lagMinutes: 0,
+  lagLevel: 'green',
+  nextFires: ['2026-03-14T12:00:00Z', '2026-03-14T12:15:00Z'],
+  ...overrides,
+});
+
+const statusResponse = (pipelines: SchedulerStatusRow[]): SchedulerStatusResponse => ({
+  generatedAt: '2026-03-14T12:00:00Z',
+  lagThresholdMinutes: 5,
+  pipelines,
+});
+
+const PIPELINES = [
+  row({ id: 'a', name: 'orders-hourly' }),
+  row({ id: 'b', name: 'billing-daily', lagMinutes: 190, lagLevel: 'amber', lastRunStatus: 'failed' }),
+  row({ id: 'c', name: 'crm-sync', paused: true, lagMinutes: null, lagLevel: 'none' }),
+  row({ id: 'd', name: 'new-pipeline', lastRunAt: null, lastRunStatus: null, lagMinutes: null, lagLevel: 'none' }),
+];
+
+describe(SchedulerPage.name, () => {
+  // The first test pays for loading ag-grid; a busy 2-core CI machine needs more than the default 5 s.
+  jest.setTimeout(20_000);
+
+  let fixture: ComponentFixture<SchedulerPage>;
+  let http: HttpTestingController;
+  let el: HTMLElement;
+
+  const byTestId = (id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const text = (id: string) => byTestId(id)?.textContent?.replace(/\s+/g, ' ').trim();
+
+  /** Lets ag-grid's own timers render rows (it renders in batches), then runs change detection. */
+  async function settle(expectedRows?: number): Promise<void> {
+    await fixture.whenStable();
+    for (let waited = 0; waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await fixture.whenStable();
+      const rendered = ['pipeline-name', 'schedule', 'status-pill', 'lag', 'next-fires'].map(
+        (id) => el.querySelectorAll(`[data-testid="${id}"]`).length,
+      );
+      if (expectedRows === undefined ? waited >= 60 : rendered.every((count) => count >= expectedRows)) {
+        return;
+      }
+    }
+  }
+
+  function create(): void {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: VIEWER_TIME_ZONE, useValue: 'Europe/Berlin' },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(SchedulerPage);
+    el = fixture.nativeElement as HTMLElement;
+  }
+
+  afterEach(() => {
+    http.verify();
+    jest.useRealTimers();
+  });
+
+  describe('loading', () => {
+    it('shows a loading message, then the rows as an ARIA grid', async () => {
+      create();
+      await fixture.whenStable();
+      expect(text('loading')).toBe('Loading scheduler status…');
+
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      await settle(PIPELINES.length);
+
+      expect(byTestId('loading')).toBeNull();
+      expect(el.querySelector('[role="grid"], [role="treegrid"]')).not.toBeNull();
+      const names = Array.from(el.querySelectorAll('[data-testid="pipeline-name"]')).map((n) => n.textContent);
+      expect(names).toEqual(['orders-hourly', 'billing-daily', 'crm-sync', 'new-pipeline']);
+      expect(el.querySelectorAll('[role="row"] [role="gridcell"]').length).toBeGreaterThanOrEqual(4 * 5);
+    });
+
+    it('renders lag levels, pills and next fires as data attributes the e2e can find', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      await settle(PIPELINES.length);
+
+      const levels = Array.from(el.querySelectorAll<HTMLElement>('[data-testid="lag"]')).map(
+        (n) => n.dataset['lagLevel'],
+      );
+      expect(levels).toEqual(['green', 'amber', 'none', 'none']);
+      const pills = Array.from(el.querySelectorAll<HTMLElement>('[data-testid="status-pill"]')).map(
+        (n) => n.dataset['status'],
+      );
+      expect(pills).toEqual(expect.arrayContaining(['succeeded', 'failed', 'paused', 'never']));
+      expect(el.querySelectorAll('[data-testid="next-fires"]')).toHaveLength(4);
+      expect(el.textContent).toContain('3 h 10 min');
+    });
+  });
+
+  describe('counts', () => {
+    it('counts on time, late, paused and total', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      await settle(PIPELINES.length);
+
+      expect(text('count-on-time')).toBe('1 on time');
+      expect(text('count-late')).toBe('1 late');
+      expect(text('count-paused')).toBe('1 paused');
+      expect(text('count-total')).toBe('4 total');
+      expect(byTestId('count-errors')).toBeNull();
+      expect(byTestId('status-region')?.getAttribute('aria-live')).toBe('polite');
+      expect(text('updated-ago')).toMatch(/^updated \d+ s ago$/);
+    });
+
+    it('counts schedule errors when there are some', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([row({ error: 'invalid cron', lagLevel: 'none' })]));
+      await settle();
+      expect(text('count-errors')).toBe('1 with schedule errors');
+      expect(text('schedule-error')).toContain('invalid cron');
+    });
+  });
+
+  describe('empty', () => {
+    it('says there are no scheduled pipelines', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      await settle();
+      expect(text('empty')).toBe('No scheduled pipelines');
+      expect(text('count-total')).toBe('0 total');
+      expect(el.querySelector('[role="grid"]')).toBeNull();
+    });
+  });
+
+  describe('errors', () => {
+    it('on 401 says the session expired and stops auto-refresh', async () => {
+      jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
+      create();
+      http
+        .expectOne(SCHEDULER_STATUS_URL)
+        .flush({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
+      fixture.detectChanges();
+
+      expect(text('session-expired')).toContain('Your session has expired');
+      expect(text('session-expired')).toContain('npm start');
+      expect(byTestId('session-expired')?.getAttribute('role')).toBe('alert');
+      expect(byTestId('auto-refresh-toggle')?.dataset['autoRefresh']).toBe('off');
+
+      jest.advanceTimersByTime(3 * AUTO_REFRESH_INTERVAL_MS);
+      http.expectNone(SCHEDULER_STATUS_URL);
+    });
+
+    it('shows other failures and keeps retrying', async () => {
+      jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
+      create();
+      http
+        .expectOne(SCHEDULER_STATUS_URL)
+        .flush({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' }, { status: 500, statusText: 'Internal Server Error' });
+      fixture.detectChanges();
+      expect(text('load-error')).toContain('Internal server error (500)');
+
+      jest.advanceTimersByTime(AUTO_REFRESH_INTERVAL_MS);
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      fixture.detectChanges();
+      expect(byTestId('load-error')).toBeNull();
+      expect(text('empty')).toBe('No scheduled pipelines');
+    });
+  });
+
+  describe('refresh', () => {
+    it('auto-refreshes every 30 s, can be paused and resumed, and ticks "updated N s ago"', async () => {
+      jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      fixture.detectChanges();
+      expect(text('updated-ago')).toBe('updated 0 s ago');
+
+      jest.advanceTimersByTime(12_000);
+      fixture.detectChanges();
+      expect(text('updated-ago')).toBe('updated 12 s ago');
+
+      jest.advanceTimersByTime(AUTO_REFRESH_INTERVAL_MS - 12_000);
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+
+      byTestId('auto-refresh-toggle')?.click();
+      fixture.detectChanges();
+      expect(text('auto-refresh-toggle')).toBe('Resume auto-refresh');
+      jest.advanceTimersByTime(2 * AUTO_REFRESH_INTERVAL_MS);
+      http.expectNone(SCHEDULER_STATUS_URL);
+
+      byTestId('auto-refresh-toggle')?.click();
+      fixture.detectChanges();
+      expect(text('auto-refresh-toggle')).toBe('Pause auto-refresh');
+      jest.advanceTimersByTime(1_000);
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+    });
+
+    it('refreshes on demand with the refresh button', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      await fixture.whenStable();
+
+      const button = byTestId('refresh-button') as HTMLButtonElement;
+      expect(button.tagName).toBe('BUTTON');
+      expect(button.textContent?.trim()).toBe('Refresh now');
+      button.click();
+      await fixture.whenStable();
+      expect(button.disabled).toBe(true);
+      expect(button.textContent?.trim()).toBe('Refreshing…');
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      await settle(PIPELINES.length);
+      expect(button.disabled).toBe(false);
+      expect(text('count-total')).toBe('4 total');
+    });
+  });
+
+  describe('quick filter', () => {
+    it('narrows the grid to matching rows', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      await settle(PIPELINES.length);
+
+      const input = byTestId('quick-filter') as HTMLInputElement;
+      input.value = 'paused';
+      input.dispatchEvent(new Event('input'));
+      await settle(1);
+
+      const names = Array.from(el.querySelectorAll('[data-testid="pipeline-name"]')).map((n) => n.textContent);
+      expect(names).toEqual(['crm-sync']);
+      expect(text('count-total')).toBe('4 total');
+    });
+  });
+
+  it('offers no write controls: the only buttons refresh', async () => {
+    create();
+    http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+    await settle(PIPELINES.length);
+    const buttons = Array.from(el.querySelectorAll('button')).map((b) => b.dataset['testid']);
+    expect(buttons).toEqual(['refresh-button', 'auto-refresh-toggle']);
+  });
+});
