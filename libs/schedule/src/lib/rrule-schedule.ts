@@ -85,7 +85,11 @@ class WallGenerator {
   }
 
   private addCheckpoint(wall: number): void {
-    if (this.checkpoints.length >= MAX_CHECKPOINTS) this.checkpoints.length = 0;
+    if (this.checkpoints.length >= MAX_CHECKPOINTS) {
+      // Thin out rather than forget, so that a restart point stays near any earlier query.
+      const kept = this.checkpoints.filter((_, index) => index % 2 === 0);
+      this.checkpoints.splice(0, this.checkpoints.length, ...kept);
+    }
     const at = upperBound(this.checkpoints, wall);
     if (this.checkpoints[at - 1] !== wall) this.checkpoints.splice(at, 0, wall);
   }

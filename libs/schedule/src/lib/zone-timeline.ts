@@ -136,9 +136,16 @@ export function zoneTimeline(zone: string): ZoneTimeline {
   return timeline;
 }
 
-/** Whether `zone` is an IANA zone name that this runtime knows. */
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether `zone` is an IANA zone name that this runtime knows (memoised: the check builds an `Intl` formatter). */
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1_000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 /**
