@@ -13,7 +13,7 @@ export interface RunRow {
   status: RunStatus;
   attempt: number;
   queued_at: Date;
-  /** `queued_at` as PostgreSQL prints it: exact to the microsecond, for keyset cursors. */
+  /** `queued_at` in ISO 8601 UTC to the microsecond (a JS Date keeps milliseconds only), for keyset cursors. */
   queued_at_text: string;
   available_at: Date;
   started_at: Date | null;
@@ -49,7 +49,7 @@ export interface RetryPolicy {
   backoffMaxMs: number;
 }
 
-const RUN_COLUMNS = `id, pipeline_id, trigger, scheduled_for, status, attempt, queued_at, queued_at::text AS queued_at_text, available_at,
+const RUN_COLUMNS = `id, pipeline_id, trigger, scheduled_for, status, attempt, queued_at, to_char(queued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS queued_at_text, available_at,
   started_at, finished_at, rows_read, rows_written, rows_rejected, error, node_metrics`;
 
 /** `available_at` after attempt `attempt` failed: base · 2^(attempt-1), capped (same rule as `backoffMs`). */

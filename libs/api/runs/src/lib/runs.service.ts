@@ -9,6 +9,8 @@ import { RunsRepository, type RunRow } from './runs.repository';
 
 export const DEFAULT_RUNS_PAGE_SIZE = 20;
 export const MAX_RUNS_PAGE_SIZE = 100;
+/** The cursor's instant as the repository prints it: ISO 8601, UTC, microseconds. */
+const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A run as the history shows it: the contract's fields plus when a queued retry becomes claimable and per-node rows. */
@@ -80,7 +82,7 @@ function parseLimit(raw: string | undefined): number {
   return limit;
 }
 
-/** The cursor carries `queued_at` as PostgreSQL printed it (microseconds; a JS Date would round to milliseconds). */
+/** The cursor carries `queued_at` to the microsecond (a JS Date would round to milliseconds) and the id. */
 function encodeCursor(queuedAt: string, id: string): string {
   return Buffer.from(JSON.stringify({ q: queuedAt, id }), 'utf8').toString('base64url');
 }
@@ -88,7 +90,7 @@ function encodeCursor(queuedAt: string, id: string): string {
 function decodeCursor(cursor: string): { queuedAt: string; id: string } {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { q?: unknown; id?: unknown };
-    if (typeof decoded.q === 'string' && !Number.isNaN(Date.parse(decoded.q.replace(' ', 'T'))) && typeof decoded.id === 'string' && UUID.test(decoded.id)) {
+    if (typeof decoded.q === 'string' && CURSOR_INSTANT.test(decoded.q) && typeof decoded.id === 'string' && UUID.test(decoded.id)) {
       return { queuedAt: decoded.q, id: decoded.id };
     }
   } catch {
