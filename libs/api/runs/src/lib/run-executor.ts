@@ -65,8 +65,9 @@ export class RunExecutor {
         this.logger.warn(error.message);
         return 'lost';
       }
-      const permanent = error instanceof PermanentRunError;
-      const outcome = await this.runs.markAttemptFailed(run, truncate(messageOf(error)), !permanent, this.options, permanent ? error.metrics : {});
+      const permanent = error instanceof PermanentRunError || isStructuralSqlError(error);
+      const metrics = error instanceof PermanentRunError ? error.metrics : {};
+      const outcome = await this.runs.markAttemptFailed(run, truncate(messageOf(error)), !permanent, this.options, metrics);
       this.lineage.invalidate(run.tenant_id);
       if (outcome === null) return 'lost';
       this.logger.warn(`run ${run.id} attempt ${run.attempt} failed (${outcome}): ${messageOf(error)}`);
@@ -147,6 +148,17 @@ function validationFailure(ir: PipelineIr, metrics: Record<string, NodeMetrics>)
     .filter((node) => node.type === 'validate' && node.onFail === 'fail' && (metrics[node.id]?.rejected ?? 0) > 0)
     .map((node) => `node "${node.id}" rejected ${metrics[node.id]?.rejected} row(s)`);
   return `validation failed (onFail: fail): ${failing.join(', ') || 'rows were rejected'}; nothing was written`;
+}
+
+/**
+ * SQLSTATE class 42 (undefined table or column, no unique constraint for a merge key, insufficient privilege):
+ * the SQL does not fit the tables, and retrying the same SQL cannot fix that. Data errors, timeouts, deadlocks
+ * and lost connections are retried.
+ */
+function isStructuralSqlError(error: unknown): boolean {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return typeof code === 'string' && code.startsWith('42');
 }
 
 function messageOf(error: unknown): string {

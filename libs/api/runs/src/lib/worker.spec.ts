@@ -242,6 +242,21 @@ describe(WorkerService.name, () => {
   });
 
   describe('retries', () => {
+    it('fails at once, without retrying, when the SQL does not fit the tables (merge key without a unique constraint)', async () => {
+      await sql(`CREATE TABLE tenant_acme.customers_nokey (id integer, name text, country text)`);
+      const id = await createPipeline(
+        ir(
+          { id: 'customers', type: 'source', table: 'customers' },
+          { id: 'out', type: 'target', input: 'customers', table: 'customers_nokey', mode: 'merge', key: ['id'] },
+        ),
+      );
+      const run = await runPipeline(id);
+      expect(run).toMatchObject({ status: 'failed', attempt: 1 });
+      expect(run.error).toContain('no unique or exclusion constraint matching the ON CONFLICT specification');
+      expect(await table('customers_nokey')).toEqual([]);
+    });
+
+
     it('requeues a failing run with exponential backoff, then fails it with the error once attempts are exhausted', async () => {
       // A runtime error (the cast of 'x' to integer), not a compile error: retryable.
       const id = await createPipeline(
