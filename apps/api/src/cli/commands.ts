@@ -9,8 +9,9 @@ import { signTenantToken, TenantsService } from '@flow/api/tenancy';
 import { AppModule } from '../app/app.module';
 import { resolveConsoleDir, serveConsole } from '../app/console-static';
 import { openRuntime, type Runtime } from '../app/runtime';
-import { CliError, parseArgs, parseTtl } from './args';
+import { CliError, parseArgs, parseTtl, positiveInteger } from './args';
 import { DEMO_TENANT_SLUG, seedDemo } from './demo-seed';
+import { PERF_SEED_DEFAULTS, seedPerf } from './perf-seed';
 
 const USAGE = `Usage: flow <command>
   serve                                   start the api (default)
@@ -19,7 +20,9 @@ const USAGE = `Usage: flow <command>
   tenant create <slug> [--name N] [--timezone Z]
                                           create a tenant and its schema; prints {"id","slug"}
   token --tenant <slug> [--ttl 1h]        print a tenant JWT (HS256, AUTH_JWT_SECRET)
-  seed demo                               the demo tenant, its tables and ~25 pipelines`;
+  seed demo                               the demo tenant, its tables and ~25 pipelines
+  seed perf [--tenants 10] [--pipelines 1000] [--rows 100000] [--history 5] [--all-scheduled] [--no-runs]
+                                          the perf dataset (tenants perf-01…); prints the tenants as JSON`;
 
 /** Runs one CLI command; resolves with the process exit code. */
 export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
@@ -69,7 +72,26 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return 0;
       }
       case 'seed': {
-        if (sub !== 'demo') throw new CliError('usage: seed demo');
+        if (sub === 'perf') {
+          // The perf dataset (apps/api/src/cli/perf-seed.ts): no in-process tick or polling worker while seeding; the
+          // seed drains its own target-writer runs.
+          const perfConfig: FlowConfig = { ...config, schedulerInternalTick: false, workerEnabled: false };
+          const tenants = await withContext(perfConfig, (app) =>
+            seedPerf(app, {
+              tenants: positiveInteger('tenants', options.get('tenants'), PERF_SEED_DEFAULTS.tenants, 999),
+              pipelines: positiveInteger('pipelines', options.get('pipelines'), PERF_SEED_DEFAULTS.pipelines, 100_000),
+              rows: positiveInteger('rows', options.get('rows'), PERF_SEED_DEFAULTS.rows, 50_000_000),
+              history: options.get('history') === '0' ? 0 : positiveInteger('history', options.get('history'), PERF_SEED_DEFAULTS.history, 100),
+              allScheduled: options.get('all-scheduled') === 'true',
+              runTargets: options.get('no-runs') !== 'true',
+              prefix: options.get('prefix') ?? PERF_SEED_DEFAULTS.prefix,
+              log: (line) => process.stderr.write(`${line}\n`),
+            }),
+          );
+          process.stdout.write(`${JSON.stringify(tenants.map(({ id, slug }) => ({ id, slug })))}\n`);
+          return 0;
+        }
+        if (sub !== 'demo') throw new CliError('usage: seed demo | seed perf --tenants N --pipelines M');
         const tenant = await withContext(config, (app) => seedDemo(app));
         process.stdout.write(`${JSON.stringify({ id: tenant.id, slug: tenant.slug })}\n`);
         return 0;
