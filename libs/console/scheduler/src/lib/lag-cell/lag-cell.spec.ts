@@ -67,6 +67,7 @@ describe(LagCellComponent.name, () => {
       expect(cell.querySelector('[data-testid="lag-error"]')?.textContent).toContain('Schedule error');
       expect(cell.textContent).toContain('unknown time zone "Mars/Base"');
       expect(cell.title).toContain('cannot be evaluated');
+      expect(cell.classList).toContain('lag--error');
     });
   });
 });

@@ -40,11 +40,11 @@ interface FireView {
   styles: `
     /* Contrast: DST mark #78350f on #fef3c7 8.2:1; error #7f1d1d on white 10:1; paused #52525b on white 7.7:1. */
     :host { display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    .fires { display: inline-flex; gap: 0.9em; font-variant-numeric: tabular-nums; }
+    .fires { display: inline-flex; gap: 0.7em; font-variant-numeric: tabular-nums; }
     .fire { display: inline-flex; align-items: baseline; gap: 0.2em; }
     .paused { color: #52525b; font-style: italic; }
     .dst { font-size: 0.65rem; font-weight: 700; text-decoration: none; color: #78350f; background: #fef3c7;
-      border: 1px solid #d97706; border-radius: 3px; padding: 0 0.2em; cursor: help; }
+      border: 1px solid #d97706; border-radius: 3px; padding: 0 0.2em; line-height: 1.3; cursor: help; }
     .error { color: #7f1d1d; font-weight: 600; }
     .none { color: #52525b; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }

@@ -19,7 +19,7 @@ import { RowCellRenderer } from './row-cell-renderer';
     }
   `,
   styles: `
-    :host { display: flex; align-items: center; gap: 0.5em; white-space: nowrap; }
+    :host { display: flex; align-items: center; gap: 0.5em; white-space: nowrap; height: 100%; }
   `,
 })
 export class LastRunCell extends RowCellRenderer {

@@ -17,7 +17,7 @@ import { RowCellRenderer } from './row-cell-renderer';
     }
   `,
   styles: `
-    :host { display: flex; align-items: center; gap: 0.5em; min-width: 0; }
+    :host { display: flex; align-items: center; gap: 0.5em; min-width: 0; height: 100%; }
     .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; }
   `,
 })

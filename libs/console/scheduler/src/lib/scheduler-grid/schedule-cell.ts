@@ -14,8 +14,8 @@ import { RowCellRenderer } from './row-cell-renderer';
   `,
   styles: `
     /* .kind: #52525b on #f4f4f5 7.0:1 (WCAG AA). */
-    :host { display: flex; align-items: center; gap: 0.5em; min-width: 0; }
-    .kind { font-size: 0.7rem; color: #52525b; background: #f4f4f5; border-radius: 3px; padding: 0 0.3em; }
+    :host { display: flex; align-items: center; gap: 0.5em; min-width: 0; height: 100%; }
+    .kind { font-size: 0.7rem; color: #52525b; background: #f4f4f5; border-radius: 3px; padding: 0 0.3em; line-height: 1.5; }
     .description { overflow: hidden; text-overflow: ellipsis; }
   `,
 })

@@ -78,8 +78,8 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       comparator: compareText,
       cellRenderer: PipelineNameCell,
       getQuickFilterText: fromRow(quickFilterText.name),
-      flex: 1.2,
-      minWidth: 200,
+      flex: 1,
+      minWidth: 170,
     },
     {
       colId: 'schedule',
@@ -88,8 +88,8 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       comparator: compareText,
       cellRenderer: ScheduleCell,
       getQuickFilterText: fromRow(quickFilterText.schedule),
-      flex: 1.4,
-      minWidth: 220,
+      flex: 1.1,
+      minWidth: 190,
     },
     {
       colId: 'lastRun',
@@ -98,8 +98,8 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       comparator: compareNullsLast,
       cellRenderer: LastRunCell,
       getQuickFilterText: fromRow(quickFilterText.lastRun),
-      width: 200,
-      minWidth: 180,
+      width: 215,
+      minWidth: 200,
     },
     {
       colId: 'lag',
@@ -109,8 +109,8 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       comparator: compareNullsLast,
       cellRenderer: LagCellRenderer,
       getQuickFilterText: fromRow(quickFilterText.lag),
-      width: 160,
-      minWidth: 140,
+      width: 190,
+      minWidth: 170,
     },
     {
       colId: 'nextFires',
@@ -120,7 +120,7 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       cellRenderer: NextFiresCellRenderer,
       getQuickFilterText: () => '',
       flex: 2,
-      minWidth: 380,
+      minWidth: 460,
     },
   ];
 }

@@ -23,7 +23,7 @@ const GLYPHS: Record<PillStatus, string> = {
   queued: '…',
   skipped: '↷',
   never: '○',
-  paused: '⏸',
+  paused: '‖',
 };
 
 /** The pill for a run status: text always present, colour only reinforces it. */
