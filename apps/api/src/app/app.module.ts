@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 
-import { FlowConfigModule, type FlowConfig } from '@flow/api/core';
+import { FlowConfigModule, loggingModule, type FlowConfig } from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
 import { PipelinesModule } from '@flow/api/pipelines';
 import { RunsModule } from '@flow/api/runs';
@@ -9,6 +9,7 @@ import { SchedulerModule } from '@flow/api/scheduler';
 import { TenancyModule } from '@flow/api/tenancy';
 
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 
 /** The composition root: infrastructure (config, database), tenancy, and the feature modules. */
 @Module({})
@@ -16,8 +17,8 @@ export class AppModule {
   static register(config: FlowConfig, dataSource: DataSource): DynamicModule {
     return {
       module: AppModule,
-      imports: [FlowConfigModule.forRoot(config), DatabaseModule.forDataSource(dataSource), TenancyModule, PipelinesModule, RunsModule.register(), SchedulerModule],
-      controllers: [HealthController],
+      imports: [FlowConfigModule.forRoot(config), loggingModule(config), DatabaseModule.forDataSource(dataSource), TenancyModule, PipelinesModule, RunsModule.register(), SchedulerModule],
+      controllers: [HealthController, MetricsController],
     };
   }
 }

@@ -26,6 +26,8 @@ export function serveConsole(app: NestFastifyApplication, consoleDir: string | n
     return undefined;
   }
   app.useStaticAssets({ root: consoleDir, prefix: '/', wildcard: true, index: false, cacheControl: true, maxAge: '1h' });
+  // The console's home is the scheduler page; browsers carry the #token fragment across the redirect.
+  app.getHttpAdapter().getInstance().get('/', (_request, reply) => reply.redirect('/data/scheduler', 302));
   const indexHtml = readFileSync(join(consoleDir, 'index.html'));
   return (request: FastifyRequest, reply: FastifyReply) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || API_PATHS.test(request.url)) return false;

@@ -2,15 +2,27 @@ import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 
+import { TickHealthService } from '@flow/api/scheduler';
 import { Public } from '@flow/api/tenancy';
 
 const READY_QUERY_TIMEOUT_MS = 2_000;
+
+export interface ReadyResponse {
+  status: 'ok';
+  checks: { database: 'up' };
+  lastTickAt: string | null;
+  /** The dead-man switch: no tick for over two minutes is a warning, not unreadiness (the api still serves). */
+  warnings: string[];
+}
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tickHealth: TickHealthService,
+  ) {}
 
   /** The process is up (no dependencies checked: a database outage must not get the process restarted). */
   @Get('live')
@@ -18,18 +30,19 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: the database answers within 2 s. */
+  /** Ready to serve: the database answers within 2 s (503 otherwise). */
   @Get('ready')
   @HttpCode(200)
-  async ready(): Promise<{ status: 'ok'; checks: { database: 'up' } }> {
+  async ready(): Promise<ReadyResponse> {
     try {
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), READY_QUERY_TIMEOUT_MS).unref()),
-      ]);
+      const health = await withTimeout(this.tickHealth.check(), READY_QUERY_TIMEOUT_MS);
+      return { status: 'ok', checks: { database: 'up' }, lastTickAt: health.lastTickAt?.toISOString() ?? null, warnings: health.warning ? [health.warning] : [] };
     } catch {
       throw new ServiceUnavailableException({ message: 'Database unavailable', details: [{ path: 'checks.database', message: 'down' }] });
     }
-    return { status: 'ok', checks: { database: 'up' } };
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 }

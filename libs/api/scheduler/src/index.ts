@@ -2,3 +2,4 @@ export * from './lib/fire-plan';
 export * from './lib/scheduler.module';
 export * from './lib/scheduler.repository';
 export * from './lib/tick.service';
+export * from './lib/tick-health.service';

@@ -89,7 +89,9 @@ export interface SchedulerStatusResponse {
   generatedAt: string;
   lagThresholdMinutes: number;
   /** When the last tick ran (any caller); null before the first tick. */
-  lastTickAt?: string | null;
+  lastTickAt: string | null;
+  /** Problems the viewer should know of, e.g. "no scheduler tick for 300 s" (the dead-man switch). */
+  warnings: string[];
   pipelines: SchedulerStatusRow[];
 }
 

@@ -4,6 +4,7 @@ import type { LogLevel as NestLogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 
 import { AllExceptionsFilter, type NotFoundFallback } from './all-exceptions.filter';
 import type { FlowConfig } from './config';
@@ -27,15 +28,29 @@ export async function createHttpApp(rootModule: Type<unknown> | ReturnType<() =>
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,
-    // Keep a caller's request id (for correlation across a proxy) when it is well-formed; otherwise mint one.
+    // Keep a caller's request id (for correlation across a proxy) when it is well-formed; otherwise mint one and
+    // put it in the header, where the request logger reads it — one id in the log line, the error log and the reply.
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const header = request.headers['x-request-id'];
-      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+      if (typeof header === 'string' && REQUEST_ID.test(header)) return header;
+      const id = randomUUID();
+      request.headers['x-request-id'] = id;
+      return id;
     },
   });
+  const structuredLogs = options.logger === undefined;
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as Type<unknown>, adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
+    bufferLogs: structuredLogs,
   });
+  // The root module imports `loggingModule(config)` when structured logs are wanted (production).
+  if (structuredLogs) app.useLogger(app.get(PinoNestLogger));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalFilters(new AllExceptionsFilter(options.configure?.(app)));
   app.enableShutdownHooks();

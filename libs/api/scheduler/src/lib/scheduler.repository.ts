@@ -125,8 +125,14 @@ export class SchedulerRepository {
    * UNIQUE(pipeline_id, scheduled_for)), honour overlap=skip, and advance `next_fire_at`. Returns how many runs
    * were inserted and how many fires the overlap policy held back.
    */
-  async dispatch(runner: QueryRunner, tickId: string, fires: FireToDispatch[], advances: PipelineAdvance[]): Promise<{ dispatched: number; heldBack: number }> {
-    const [row] = await queryRows<{ dispatched: number; held_back: number }>(
+  async dispatch(
+    runner: QueryRunner,
+    tickId: string,
+    now: Date,
+    fires: FireToDispatch[],
+    advances: PipelineAdvance[],
+  ): Promise<{ dispatched: number; heldBack: number; lagSeconds: number[] }> {
+    const [row] = await queryRows<{ dispatched: number; held_back: number; lag_seconds: number[] | null }>(
       runner.manager,
       `WITH fires AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::boolean[]) AS f(pipeline_id, tenant_id, scheduled_for, skip_if_active)
@@ -138,7 +144,7 @@ export class SchedulerRepository {
          INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for, tick_id)
          SELECT tenant_id, pipeline_id, 'schedule', scheduled_for, $5 FROM eligible
          ON CONFLICT (pipeline_id, scheduled_for) DO NOTHING
-         RETURNING 1
+         RETURNING scheduled_for
        ), advanced AS (
          UPDATE pipelines p
             SET next_fire_at = a.next_fire_at, schedule_error = NULL
@@ -148,7 +154,9 @@ export class SchedulerRepository {
        )
        SELECT (SELECT count(*) FROM inserted)::int AS dispatched,
               ((SELECT count(*) FROM fires) - (SELECT count(*) FROM eligible))::int AS held_back,
-              (SELECT count(*) FROM advanced)::int AS advanced`,
+              (SELECT count(*) FROM advanced)::int AS advanced,
+              -- Dispatch lag (tick time − fire) of each inserted run, for the metrics histogram.
+              (SELECT array_agg(extract(epoch FROM $8::timestamptz - scheduled_for)::float8) FROM inserted) AS lag_seconds`,
       [
         fires.map((f) => f.pipelineId),
         fires.map((f) => f.tenantId),
@@ -157,9 +165,10 @@ export class SchedulerRepository {
         tickId,
         advances.map((a) => a.pipelineId),
         advances.map((a) => a.nextFireAt),
+        now,
       ],
     );
-    return { dispatched: row.dispatched, heldBack: row.held_back };
+    return { dispatched: row.dispatched, heldBack: row.held_back, lagSeconds: row.lag_seconds ?? [] };
   }
 
   /** Pipelines whose schedule could not be evaluated keep their `next_fire_at` and show the reason. */
@@ -172,6 +181,21 @@ export class SchedulerRepository {
         WHERE p.id = f.id`,
       [failures.map((f) => f.pipelineId), failures.map((f) => f.error)],
     );
+  }
+
+  /** When the last tick that ran (not skipped) started, by the database clock, and that clock. */
+  async lastTick(): Promise<{ now: Date; lastTickAt: Date | null }> {
+    const [row] = await queryRows<{ now: Date; last_tick_at: Date | null }>(
+      this.dataSource,
+      `SELECT now() AS now, (SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched') AS last_tick_at`,
+    );
+    return { now: row.now, lastTickAt: row.last_tick_at };
+  }
+
+  /** Runs waiting for a worker. */
+  async queueDepth(): Promise<number> {
+    const [row] = await queryRows<{ depth: number }>(this.dataSource, `SELECT count(*)::int AS depth FROM pipeline_runs WHERE status = 'queued'`);
+    return row.depth;
   }
 
   /** Every scheduled pipeline of a tenant, one query (the status page), with the database clock. */

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 
 import type { TenantContext } from '@flow/api/tenancy';
 import type { Schedule, SchedulerStatusResponse, SchedulerStatusRow } from '@flow/contracts';
-import { getCompiledSchedule, LAG_THRESHOLD_MINUTES, lag, type CompiledSchedule } from '@flow/schedule';
+import { getCompiledSchedule, LAG_THRESHOLD_MINUTES, lag, scheduleKey, type CompiledSchedule } from '@flow/schedule';
 
 import { SchedulerRepository, type StatusRow } from './scheduler.repository';
+import { describeTickHealth } from './tick-health.service';
 
 const NEXT_FIRES = 5;
 
@@ -25,21 +26,24 @@ export class StatusService {
   async status(tenant: TenantContext): Promise<SchedulerStatusResponse> {
     const { now, lastTickAt, rows } = await this.repository.statusRows(tenant.id);
     const windows = new Map<string, FireWindow>();
+    const tickHealth = describeTickHealth(now, lastTickAt);
     return {
       generatedAt: now.toISOString(),
       lagThresholdMinutes: LAG_THRESHOLD_MINUTES,
       lastTickAt: lastTickAt ? lastTickAt.toISOString() : null,
+      warnings: tickHealth.warning ? [tickHealth.warning] : [],
       pipelines: rows.map((row) => this.toRow(row, tenant, now, windows)),
     };
   }
 
   private toRow(row: StatusRow, tenant: TenantContext, now: Date, windows: Map<string, FireWindow>): SchedulerStatusRow {
     const base = { id: row.id, name: row.name, paused: row.paused, lastRunAt: iso(row.last_run_at), lastRunStatus: row.last_run_status };
+    const defaults = { timezone: tenant.timezone, anchor: row.schedule_since };
     let schedule: Schedule;
     let compiled: CompiledSchedule;
     try {
       schedule = JSON.parse(row.schedule_json) as Schedule;
-      compiled = getCompiledSchedule(schedule, { timezone: tenant.timezone, anchor: row.schedule_since });
+      compiled = getCompiledSchedule(schedule, defaults);
     } catch (error) {
       return {
         ...base,
@@ -51,7 +55,7 @@ export class StatusService {
         error: `schedule cannot be evaluated: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    const key = `${row.schedule_json}|${tenant.timezone}|${row.schedule_since.getTime()}`;
+    const key = scheduleKey(schedule, defaults);
     let window = windows.get(key);
     if (!window) {
       window = { previous: compiled.previousFireTime(now), next: compiled.nextFireTimes(now, NEXT_FIRES) };

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+
+import { AppLifecycle, FlowMetrics } from '@flow/api/core';
 
 import type { Schedule, TickResult } from '@flow/contracts';
-import { getCompiledSchedule } from '@flow/schedule';
+import { getCompiledSchedule, scheduleKey } from '@flow/schedule';
 
 import { planFires, type FirePlan } from './fire-plan';
 import { SchedulerRepository, type DuePipelineRow, type FireToDispatch, type PipelineAdvance } from './scheduler.repository';
@@ -31,12 +33,49 @@ interface TickCounts {
  * computation.
  */
 @Injectable()
-export class TickService {
+export class TickService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(TickService.name);
+  private readonly inFlight = new Set<Promise<TickResult>>();
 
-  constructor(private readonly repository: SchedulerRepository) {}
+  constructor(
+    private readonly repository: SchedulerRepository,
+    private readonly lifecycle: AppLifecycle,
+    private readonly metrics: FlowMetrics,
+  ) {}
+
+  /** On SIGTERM: refuse new ticks and let the running one commit (or roll back) and release the lock. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.lifecycle.beginDrain();
+    await Promise.allSettled([...this.inFlight]);
+  }
 
   async tick(options: TickOptions): Promise<TickResult> {
+    if (this.lifecycle.draining) return { skipped: true, reason: 'shutting_down' };
+    const running = this.runTick(options);
+    this.inFlight.add(running);
+    try {
+      const result = await running;
+      this.record(result);
+      return result;
+    } catch (error) {
+      this.metrics.ticks.inc({ outcome: 'failed' });
+      throw error;
+    } finally {
+      this.inFlight.delete(running);
+    }
+  }
+
+  private record(result: TickResult): void {
+    const outcome = result.skipped ? 'skipped' : 'dispatched';
+    this.metrics.ticks.inc({ outcome });
+    if (result.skipped) return;
+    this.metrics.tickDuration.observe({ outcome }, result.durationMs / 1000);
+    this.metrics.runsDispatched.inc(result.dispatched);
+    this.metrics.firesCoalesced.inc(result.coalesced);
+    this.metrics.firesSkippedByPolicy.inc(result.skippedByPolicy);
+  }
+
+  private async runTick(options: TickOptions): Promise<TickResult> {
     const started = performance.now();
     const runner = await this.repository.openTickConnection();
     let locked = false;
@@ -79,7 +118,8 @@ export class TickService {
       const { fires, advances, batchFailures } = this.planBatch(batch, now, counts);
       failures.push(...batchFailures);
       if (fires.length > 0 || advances.length > 0) {
-        const { dispatched, heldBack } = await this.repository.dispatch(runner, tickId, fires, advances);
+        const { dispatched, heldBack, lagSeconds } = await this.repository.dispatch(runner, tickId, now, fires, advances);
+        for (const seconds of lagSeconds) this.metrics.dispatchLag.observe(seconds);
         counts.dispatched += dispatched;
         counts.skippedByPolicy += heldBack;
       }
@@ -92,29 +132,38 @@ export class TickService {
     return { skipped: false, tickId, ...counts, durationMs };
   }
 
-  /** Plans a batch: each distinct schedule (with its zone, anchor and pending fire) is evaluated once. */
+  /**
+   * Plans a batch. Each distinct fire sequence (`scheduleKey`: schedule, and the zone or anchor only where they
+   * matter) with the same pending fire and misfire policy is planned once, however many pipelines share it.
+   */
   private planBatch(batch: DuePipelineRow[], now: Date, counts: TickCounts) {
+    const parsed = new Map<string, Schedule | Error>();
     const plans = new Map<string, FirePlan | Error>();
     const fires: FireToDispatch[] = [];
     const advances: PipelineAdvance[] = [];
     const batchFailures: { pipelineId: string; error: string }[] = [];
     for (const row of batch) {
       counts.due++;
-      const key = `${row.schedule_json}|${row.timezone}|${row.schedule_since.getTime()}|${row.next_fire_at.getTime()}`;
-      let plan = plans.get(key);
-      let schedule: Schedule | null = null;
-      try {
-        schedule = JSON.parse(row.schedule_json) as Schedule;
+      let schedule = parsed.get(row.schedule_json);
+      if (schedule === undefined) {
+        schedule = parseSchedule(row.schedule_json);
+        parsed.set(row.schedule_json, schedule);
+      }
+      let plan: FirePlan | Error | undefined = schedule instanceof Error ? schedule : undefined;
+      if (!(schedule instanceof Error)) {
+        const defaults = { timezone: row.timezone, anchor: row.schedule_since };
+        const key = `${scheduleKey(schedule, defaults)}|${row.next_fire_at.getTime()}|${schedule.misfire ?? ''}|${schedule.maxCatchup ?? ''}`;
+        plan = plans.get(key);
         if (plan === undefined) {
-          const compiled = getCompiledSchedule(schedule, { timezone: row.timezone, anchor: row.schedule_since });
-          plan = planFires(compiled, schedule, row.next_fire_at, now);
+          try {
+            plan = planFires(getCompiledSchedule(schedule, defaults), schedule, row.next_fire_at, now);
+          } catch (error) {
+            plan = error instanceof Error ? error : new Error(String(error));
+          }
           plans.set(key, plan);
         }
-      } catch (error) {
-        plan = error instanceof Error ? error : new Error(String(error));
-        plans.set(key, plan);
       }
-      if (plan instanceof Error || !schedule) {
+      if (plan instanceof Error || schedule instanceof Error || plan === undefined) {
         // A schedule that cannot be evaluated is reported and passed over; it never breaks the tick for others.
         batchFailures.push({ pipelineId: row.id, error: `schedule cannot be evaluated: ${plan instanceof Error ? plan.message : 'invalid'}` });
         continue;
@@ -126,5 +175,14 @@ export class TickService {
       advances.push({ pipelineId: row.id, nextFireAt: plan.nextFireAt });
     }
     return { fires, advances, batchFailures };
+  }
+}
+
+function parseSchedule(json: string): Schedule | Error {
+  try {
+    const schedule = JSON.parse(json) as Schedule | null;
+    return schedule && typeof schedule === 'object' ? schedule : new Error('no schedule');
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }

@@ -1,5 +1,6 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { PinoLogger } from 'nestjs-pino';
 
 import { FLOW_CONFIG, type FlowConfig } from '@flow/api/core';
 
@@ -25,6 +26,8 @@ export class TenantGuard implements CanActivate {
     private readonly verifier: JwtVerifier,
     private readonly tenants: TenantsService,
     @Inject(FLOW_CONFIG) private readonly config: FlowConfig,
+    /** Present when structured logging is on: the request's log lines then carry the tenant id. */
+    @Optional() private readonly requestLogger?: PinoLogger,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,6 +50,7 @@ export class TenantGuard implements CanActivate {
     const tenant = await this.tenants.findContext(tenantId);
     if (!tenant) throw new ForbiddenException('Unknown tenant');
     request.tenant = tenant;
+    this.requestLogger?.assign({ tenantId: tenant.id });
     return true;
   }
 }
