@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { FlowMetrics } from '@flow/api/core';
 import { tenantSchemaName } from '@flow/api/db';
 import { CatalogService, LineageService } from '@flow/api/pipelines';
 import type { PipelineIr } from '@flow/contracts';
@@ -46,9 +47,19 @@ export class RunExecutor {
     private readonly catalog: CatalogService,
     private readonly lineage: LineageService,
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
+    private readonly metrics: FlowMetrics,
   ) {}
 
   async execute(run: ClaimedRun): Promise<RunOutcome> {
+    const started = performance.now();
+    const outcome = await this.executeAttempt(run);
+    const label = outcome === 'queued' ? 'retried' : outcome;
+    this.metrics.runsFinished.inc({ outcome: label });
+    this.metrics.runDuration.observe({ outcome: label }, (performance.now() - started) / 1000);
+    return outcome;
+  }
+
+  private async executeAttempt(run: ClaimedRun): Promise<RunOutcome> {
     const schema = tenantSchemaName(run.tenant_slug);
     const heartbeat = setInterval(() => {
       this.runs.heartbeat(run).catch((error: unknown) => this.logger.warn(`heartbeat of run ${run.id} failed: ${messageOf(error)}`));
