@@ -60,7 +60,8 @@ describe(LineageController.name, () => {
         { id: 'orders', type: 'source', table: 'orders' },
         { id: 'customers', type: 'source', table: 'customers' },
         { id: 'joined', type: 'join', left: 'orders', right: 'customers', kind: 'inner', on: [{ left: 'customer_id', right: 'id' }], rightPrefix: 'c_' },
-        { id: 'out', type: 'target', input: 'joined', table: 'order_facts', mode: 'replace' },
+        { id: 'facts', type: 'select', input: 'joined', columns: [{ column: 'id' }, { column: 'c_country', as: 'country' }, { column: 'amount' }] },
+        { id: 'out', type: 'target', input: 'facts', table: 'order_facts', mode: 'replace' },
       ),
       acmeToken,
     );

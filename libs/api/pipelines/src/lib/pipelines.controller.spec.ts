@@ -213,6 +213,25 @@ describe(PipelinesModule.name, () => {
       expect(response.json().message).toMatch(/^[\w.[\]]+: /);
     });
 
+    it('checks columns against tables that exist (400 naming node and column), and accepts tables that do not exist yet', async () => {
+      const tenant = await t.createTenant('with-tables');
+      const headers = { authorization: `Bearer ${await t.tokenFor(tenant)}` };
+      await t.db.dataSource.query(`CREATE TABLE "${tenant.schema}".orders (id integer, amount numeric, status text)`);
+      const typo = irWith();
+      typo.nodes[0] = { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'amout', 'status'] };
+      const response = await create({ name: 'typo', ir: typo }, headers);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().details).toEqual([{ path: 'ir.nodes[0].columns[1]', message: 'unknown column "amout" in table "orders"' }]);
+      const laterFilter = irWith();
+      laterFilter.nodes[1] = { id: 'paid', type: 'filter', input: 'orders', where: [{ column: 'state', op: '=', value: 'paid' }] };
+      const downstream = await create({ name: 'downstream-typo', ir: laterFilter }, headers);
+      expect(downstream.json().details[0]).toEqual({ path: 'ir.nodes[1].where[0].column', message: 'unknown column "state" in the output of node "orders"' });
+      const future = irWith();
+      future.nodes[0] = { id: 'orders', type: 'source', table: 'orders_next_year', columns: ['id', 'amount', 'status'] };
+      expect((await create({ name: 'future-table', ir: future }, headers)).statusCode).toBe(201);
+      expect((await create({ name: 'correct', ir: irWith() }, headers)).statusCode).toBe(201);
+    });
+
     it('rejects an invalid IR on PUT /ir and PATCH without changing the stored pipeline', async () => {
       const created = (await create({ name: 'stable', ir: irWith() })).json<PipelineResponse>();
       const bad = irWith({ type: 'cron', expression: '* * 32 * *' });

@@ -3,6 +3,9 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { ValidationFailedError } from '@flow/api/core';
 import type { TenantContext } from '@flow/api/tenancy';
 import type { PipelineIr, PipelineListResponse, PipelineResponse, PipelineSummary } from '@flow/contracts';
+import { compileRun, IrCompileError } from '@flow/pipeline-ir';
+
+import { CatalogService } from './catalog.service';
 
 import { parseCreatePipeline, parseIrDocument, parseUpdatePipeline } from './pipeline-request';
 import { PipelinesRepository, type PipelineListRow, type PipelineRow } from './pipelines.repository';
@@ -15,7 +18,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Pipeline rules: validation, schedule bookkeeping on every write, keyset pages, tenant scoping. */
 @Injectable()
 export class PipelinesService {
-  constructor(private readonly pipelines: PipelinesRepository) {}
+  constructor(
+    private readonly pipelines: PipelinesRepository,
+    private readonly catalog: CatalogService,
+  ) {}
 
   async list(tenant: TenantContext, query: { limit?: string; cursor?: string }): Promise<PipelineListResponse> {
     const limit = parseLimit(query.limit);
@@ -39,6 +45,7 @@ export class PipelinesService {
   async create(tenant: TenantContext, body: unknown): Promise<PipelineResponse> {
     const { value, errors } = parseCreatePipeline(body);
     if (!value) throw new ValidationFailedError(errors);
+    await this.checkAgainstTables(tenant, value.ir);
     const row = await this.pipelines.transaction(async (manager) => {
       const now = await this.pipelines.now(manager);
       const paused = value.paused ?? false;
@@ -51,12 +58,14 @@ export class PipelinesService {
   async update(tenant: TenantContext, id: string, body: unknown): Promise<PipelineResponse> {
     const { value, errors } = parseUpdatePipeline(body);
     if (!value) throw new ValidationFailedError(errors);
+    if (value.ir) await this.checkAgainstTables(tenant, value.ir);
     return toResponse(await this.write(tenant, id, value));
   }
 
   async replaceIr(tenant: TenantContext, id: string, body: unknown): Promise<PipelineIr> {
     const { value, errors } = parseIrDocument(body);
     if (!value) throw new ValidationFailedError(errors);
+    await this.checkAgainstTables(tenant, value);
     return (await this.write(tenant, id, { ir: value })).ir;
   }
 
@@ -76,6 +85,22 @@ export class PipelinesService {
       const schedule = planSchedule(previous, ir, paused, now, tenant.timezone);
       return this.pipelines.update(tenant.id, id, { name: change.name ?? current.name, ir, paused, ...schedule }, manager);
     }).catch(rethrowNameConflict(change.name ?? ''));
+  }
+
+  /**
+   * Checks the IR against the tenant's tables as they are now: a column that an existing table (or an upstream node)
+   * does not have is a 400 naming the node and the column. A table that does not exist yet is allowed — it may be
+   * created later (sql-preview warns about it, and a run fails with the same message until it exists).
+   */
+  private async checkAgainstTables(tenant: TenantContext, ir: PipelineIr): Promise<void> {
+    const catalog = await this.catalog.get(tenant.schema);
+    try {
+      compileRun(ir, catalog, { tenantId: tenant.id, pipelineId: tenant.id, runId: tenant.id, deadLetterTable: 'public.dead_letters' });
+    } catch (error) {
+      if (!(error instanceof IrCompileError)) throw error;
+      const problems = error.details.filter((detail) => !/^unknown table /.test(detail.message));
+      if (problems.length > 0) throw new ValidationFailedError(problems);
+    }
   }
 
   private async findOrThrow(tenant: TenantContext, id: string): Promise<PipelineRow> {

@@ -72,18 +72,18 @@ describe(SqlPreviewController.name, () => {
     });
 
     it('reports unknown tables and columns as warnings instead of failing', async () => {
-      const id = await createPipeline(
-        'broken',
-        {
-          version: 1,
-          nodes: [
-            { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'missing_column'] },
-            { id: 'ghost', type: 'source', table: 'no_such_table' },
-            { id: 'out', type: 'target', input: 'orders', table: 'x_out', mode: 'append' },
-          ],
-        },
-        acmeToken,
-      );
+      // Writes refuse unknown columns of existing tables, so this IR is what a pipeline holds after its table
+      // changed underneath it (a column dropped): store it directly, as the table change would leave it.
+      const id = await createPipeline('broken', { version: 1, nodes: [{ id: 'orders', type: 'source', table: 'orders', columns: ['id'] }, { id: 'out', type: 'target', input: 'orders', table: 'x_out', mode: 'append' }] }, acmeToken);
+      const stale: PipelineIr = {
+        version: 1,
+        nodes: [
+          { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'missing_column'] },
+          { id: 'ghost', type: 'source', table: 'no_such_table' },
+          { id: 'out', type: 'target', input: 'orders', table: 'x_out', mode: 'append' },
+        ],
+      };
+      await t.db.dataSource.query('UPDATE pipelines SET ir = $1 WHERE id = $2', [JSON.stringify(stale), id]);
       const response = await preview(id, acmeToken);
       expect(response.statusCode).toBe(200);
       const { warnings } = response.json<SqlPreviewResponse>();
