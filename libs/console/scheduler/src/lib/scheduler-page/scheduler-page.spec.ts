@@ -22,9 +22,15 @@ const row = (overrides: Partial<SchedulerStatusRow>): SchedulerStatusRow => ({
   ...overrides,
 });
 
-const statusResponse = (pipelines: SchedulerStatusRow[]): SchedulerStatusResponse => ({
+const statusResponse = (
+  pipelines: SchedulerStatusRow[],
+  tick: Partial<Pick<SchedulerStatusResponse, 'lastTickAt' | 'warnings'>> = {},
+): SchedulerStatusResponse => ({
   generatedAt: '2026-03-14T12:00:00Z',
   lagThresholdMinutes: 5,
+  lastTickAt: '2026-03-14T12:00:00Z',
+  warnings: [],
+  ...tick,
   pipelines,
 });
 
@@ -134,6 +140,58 @@ describe(SchedulerPage.name, () => {
       await settle();
       expect(text('count-errors')).toBe('1 with schedule errors');
       expect(text('schedule-error')).toContain('invalid cron');
+    });
+  });
+
+  describe('scheduler tick', () => {
+    it('shows the api warnings in a status banner (the dead-man switch)', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(
+        statusResponse(PIPELINES, {
+          lastTickAt: '2026-03-14T11:55:00Z',
+          warnings: ['no scheduler tick for 300 s (expected every minute): check the tick caller'],
+        }),
+      );
+      await settle(PIPELINES.length);
+
+      const banner = byTestId('status-warnings');
+      expect(banner?.getAttribute('role')).toBe('status');
+      expect(text('status-warnings')).toContain(
+        'No scheduler tick for 300 s (expected every minute): check the tick caller',
+      );
+      // The grid is still shown below the warning.
+      expect(el.querySelectorAll('[data-testid="pipeline-name"]')).toHaveLength(PIPELINES.length);
+    });
+
+    it('shows no banner without warnings, and the banner goes away when a refresh has none', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([], { lastTickAt: null, warnings: ['no scheduler tick has run yet'] }));
+      await fixture.whenStable();
+      expect(text('status-warnings')).toContain('No scheduler tick has run yet');
+
+      byTestId('refresh-button')?.click();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      await fixture.whenStable();
+      expect(byTestId('status-warnings')).toBeNull();
+    });
+
+    it('shows when the last tick ran, discreetly, next to "updated N s ago"', async () => {
+      jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([], { lastTickAt: '2026-03-14T11:57:30Z' }));
+      fixture.detectChanges();
+
+      expect(text('last-tick')).toBe('last tick 2 min ago');
+      expect(byTestId('last-tick')?.querySelector('time')?.getAttribute('datetime')).toBe('2026-03-14T11:57:30Z');
+      expect(byTestId('last-tick')?.getAttribute('title')).toBe('Last scheduler tick: Sat 14 Mar 2026, 12:57 Europe/Berlin (UTC+01:00)');
+      expect(byTestId('last-tick')?.closest('.freshness')).not.toBeNull();
+    });
+
+    it('says when no tick has run yet', async () => {
+      create();
+      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([], { lastTickAt: null }));
+      await fixture.whenStable();
+      expect(text('last-tick')).toBe('no scheduler tick yet');
     });
   });
 

@@ -6,7 +6,7 @@ import type { SchedulerStatusResponse, SchedulerStatusRow } from '@flow/contract
 import { SchedulerStatusService } from '../data-access/scheduler-status.service';
 import { type LoadError, toLoadError } from '../data-access/load-error';
 import { formatInstantInZone } from '../format/format-fire-time';
-import { formatUpdatedAgo } from '../format/format-relative-time';
+import { formatRelativeTime, formatUpdatedAgo } from '../format/format-relative-time';
 import { SchedulerGridComponent } from '../scheduler-grid/scheduler-grid';
 import { countStatuses } from './status-counts';
 import { VIEWER_TIME_ZONE } from './viewer-time-zone';
@@ -15,6 +15,12 @@ import { VIEWER_TIME_ZONE } from './viewer-time-zone';
 export const AUTO_REFRESH_INTERVAL_MS = 30_000;
 const CLOCK_TICK_MS = 1_000;
 const NO_ROWS: SchedulerStatusRow[] = [];
+const NO_WARNINGS: string[] = [];
+
+/** The api's warnings are lower-case clauses ("no scheduler tick for 300 s …"); shown as sentences. */
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /** `/data/scheduler`: every scheduled pipeline's health, read-only, refreshed every 30 s. */
 @Component({
@@ -38,6 +44,20 @@ export class SchedulerPage {
   protected readonly filterText = signal('');
 
   protected readonly rows = computed(() => this.response()?.pipelines ?? NO_ROWS);
+  /** Problems the api reports (the dead-man switch: no scheduler tick lately), from the latest response. */
+  protected readonly warnings = computed(() => (this.response()?.warnings ?? NO_WARNINGS).map(sentenceCase));
+  /** When the last scheduler tick ran, relative ("2 min ago"), with the instant for hover; null before any load. */
+  protected readonly lastTick = computed(() => {
+    const response = this.response();
+    if (!response) return null;
+    const at = response.lastTickAt ?? null;
+    if (at === null) return { at: null, text: 'no scheduler tick yet', title: 'No scheduler tick has run yet' };
+    return {
+      at,
+      text: formatRelativeTime(at, this.now()),
+      title: `Last scheduler tick: ${formatInstantInZone(at, this.viewerZone())}`,
+    };
+  });
   protected readonly counts = computed(() => countStatuses(this.rows()));
   protected readonly thresholdMinutes = computed(() => this.response()?.lagThresholdMinutes ?? 5);
   protected readonly sessionExpired = computed(() => this.loadError()?.kind === 'expired');
