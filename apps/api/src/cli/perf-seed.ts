@@ -138,7 +138,7 @@ async function createSourceTables(dataSource: DataSource, schema: string, rows: 
     );
     await manager.query(
       `INSERT INTO ${q('orders')} (id, customer_id, amount, currency, status, created_at)
-       SELECT g, 1 + (g * 7919) % $2::int,
+       SELECT g, (1 + (g::bigint * 7919) % $2::int)::int,
               CASE WHEN g % 101 = 0 THEN -5.00 WHEN g % 97 = 0 THEN NULL ELSE round(((g * 37) % 50000) / 100.0 + 1, 2) END,
               (ARRAY['EUR','USD','GBP'])[1 + g % 3],
               (ARRAY['paid','paid','paid','pending','refunded','cancelled'])[1 + g % 6],
@@ -149,7 +149,7 @@ async function createSourceTables(dataSource: DataSource, schema: string, rows: 
     );
     await manager.query(
       `INSERT INTO ${q('events')} (id, user_id, kind, page, occurred_at)
-       SELECT g, 1 + (g * 104729) % $2::int,
+       SELECT g, (1 + (g::bigint * 104729) % $2::int)::int,
               (ARRAY['page_view','page_view','page_view','click','signup','purchase'])[1 + g % 6],
               (ARRAY['/','/pricing','/docs','/blog','/signup','/careers','/changelog'])[1 + g % 7],
               now() - make_interval(mins => (g * 7) % 20160)
