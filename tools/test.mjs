@@ -5,7 +5,31 @@ import { nxEnv, run } from './run-steps.mjs';
 
 const stages = [
   ['format', 'npx', ['nx', 'format:check']],
-  ['lint, unit + integration tests, build', 'npx', ['nx', 'run-many', '-t', 'lint', 'test', 'build', '--parallel=2', '--outputStyle=static']],
+  [
+    'lint, unit + integration tests, build',
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'lint',
+      'test',
+      'build',
+      '--parallel=2',
+      '--outputStyle=static',
+    ],
+  ],
+  // The k6 baseline's stand-in (tools/perf/ci-load.mjs): the api on a CI-sized perf dataset in a scratch database of
+  // this run's PostgreSQL, 50 connections for 20 s, gated on the seed budget (the target budget is reported).
+  [
+    'perf load (seed budget)',
+    'npx',
+    ['nx', 'run', 'perf:load', '--outputStyle=static'],
+    () => ({
+      PERF_DATABASE_URL:
+        process.env.PERF_DATABASE_URL ?? process.env.TEST_DATABASE_URL,
+    }),
+  ],
 ];
 
 let server = null;
@@ -15,9 +39,11 @@ if (!process.env.TEST_DATABASE_URL) {
 }
 let failed = null;
 try {
-  for (const [name, command, args] of stages) {
+  for (const [name, command, args, stageEnv] of stages) {
     console.log(`\n=== ${name} ===`);
-    const code = await run(command, args, { env: nxEnv });
+    const code = await run(command, args, {
+      env: { ...nxEnv, ...stageEnv?.() },
+    });
     if (code !== 0) {
       failed = name;
       break;

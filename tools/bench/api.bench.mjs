@@ -26,7 +26,10 @@ const { values: args } = parseArgs({
     'status-requests': { type: 'string', default: '200' },
     pool: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
-    'database-url': { type: 'string', default: process.env.PERF_DATABASE_URL || undefined },
+    'database-url': {
+      type: 'string',
+      default: process.env.PERF_DATABASE_URL || undefined,
+    },
     json: { type: 'string' },
   },
   strict: true,
@@ -36,7 +39,11 @@ const machine = await machineInfo();
 const stack = await startStack({
   databaseUrl: args['database-url'],
   build: !args['no-build'],
-  seed: { tenants: Number(args.tenants), pipelines: Number(args.pipelines), rows: Number(args.rows) },
+  seed: {
+    tenants: Number(args.tenants),
+    pipelines: Number(args.pipelines),
+    rows: Number(args.rows),
+  },
   apiEnv: args.pool ? { DB_POOL_SIZE: args.pool } : {},
   log,
 });
@@ -46,7 +53,10 @@ async function get(url, headers = {}) {
   const res = await fetch(url, { headers });
   const body = await res.arrayBuffer();
   const ms = performance.now() - t0;
-  if (res.status !== 200) throw new Error(`GET ${url} → ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
+  if (res.status !== 200)
+    throw new Error(
+      `GET ${url} → ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`,
+    );
   return { ms, bytes: body.byteLength, body };
 }
 
@@ -59,7 +69,8 @@ try {
   // ---- (c) scheduler-status, sequential, interleaved with the SELECT 1 baseline
   const first = await get(statusUrl, auth);
   const rows = JSON.parse(Buffer.from(first.body).toString()).pipelines.length;
-  for (let i = 0; i < 20; i++) await Promise.all([get(statusUrl, auth), get(readyUrl)]); // warm-up
+  for (let i = 0; i < 20; i++)
+    await Promise.all([get(statusUrl, auth), get(readyUrl)]); // warm-up
   const statusTimes = [];
   const readyTimes = [];
   for (let i = 0; i < Number(args['status-requests']); i++) {
@@ -68,55 +79,149 @@ try {
   }
   const status = stats(statusTimes);
   const ready = stats(readyTimes);
-  const status10 = await cannon(statusUrl, { connections: 10, duration: 10, headers: auth });
+  const status10 = await cannon(statusUrl, {
+    connections: 10,
+    duration: 10,
+    headers: auth,
+  });
   const ready10 = await cannon(readyUrl, { connections: 10, duration: 5 });
 
   // ---- (d) the k6 endpoints at 50 connections, beside the stack's floors at the same concurrency
   const connections = Number(args.connections);
   const live50 = await cannon(liveUrl, { connections, duration: 10 });
   const ready50 = await cannon(readyUrl, { connections, duration: 10 });
-  await runLoad({ baseUrl: stack.baseUrl, tokens: stack.tokens, connections, duration: 5, budget: 'target', log: () => undefined }); // warm-up
-  const load = await runLoad({ baseUrl: stack.baseUrl, tokens: stack.tokens, connections, duration: Number(args.duration), budget: 'target', log });
+  await runLoad({
+    baseUrl: stack.baseUrl,
+    tokens: stack.tokens,
+    connections,
+    duration: 5,
+    budget: 'target',
+    log: () => undefined,
+  }); // warm-up
+  const load = await runLoad({
+    baseUrl: stack.baseUrl,
+    tokens: stack.tokens,
+    connections,
+    duration: Number(args.duration),
+    budget: 'target',
+    log,
+  });
   const after = await machineInfo();
 
   const out = [];
-  out.push(`\nAPI benchmarks — ${machine.date}, ${machine.cpus} cpu(s) ${machine.cpuModel}, node ${machine.node}, PostgreSQL ${stack.serverVersion}`);
+  out.push(
+    `\nAPI benchmarks — ${machine.date}, ${machine.cpus} cpu(s) ${machine.cpuModel}, node ${machine.node}, PostgreSQL ${stack.serverVersion}`,
+  );
   out.push(
     `dataset: ${args.tenants} tenants × ${args.pipelines} pipelines, ${args.rows}-row source tables (seeded in ${(stack.seedMs / 1000).toFixed(1)} s); ` +
       `api DB_POOL_SIZE ${args.pool ?? 'default'}; load average before ${machine.loadavg}, after ${after.loadavg}\n`,
   );
-  out.push(`(c) GET /scheduler-status, tenant with ${rows} scheduled pipelines, ${(first.bytes / 1024).toFixed(0)} KiB`);
+  out.push(
+    `(c) GET /scheduler-status, tenant with ${rows} scheduled pipelines, ${(first.bytes / 1024).toFixed(0)} KiB`,
+  );
   out.push(
     table(
       ['measure', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'target'],
       [
-        ['scheduler-status, sequential', status.n, fmt(status.p50), fmt(status.p95), fmt(status.p99), 'p95 ≤ 100 ms'],
-        ['baseline /health/ready (SELECT 1), sequential', ready.n, fmt(ready.p50), fmt(ready.p95), fmt(ready.p99), ''],
-        ['scheduler-status, 10 connections', status10.n, fmt(status10.p50), fmt(status10.p95), fmt(status10.p99), ''],
-        ['baseline /health/ready, 10 connections', ready10.n, fmt(ready10.p50), fmt(ready10.p95), fmt(ready10.p99), ''],
+        [
+          'scheduler-status, sequential',
+          status.n,
+          fmt(status.p50),
+          fmt(status.p95),
+          fmt(status.p99),
+          'p95 ≤ 100 ms',
+        ],
+        [
+          'baseline /health/ready (SELECT 1), sequential',
+          ready.n,
+          fmt(ready.p50),
+          fmt(ready.p95),
+          fmt(ready.p99),
+          '',
+        ],
+        [
+          'scheduler-status, 10 connections',
+          status10.n,
+          fmt(status10.p50),
+          fmt(status10.p95),
+          fmt(status10.p99),
+          '',
+        ],
+        [
+          'baseline /health/ready, 10 connections',
+          ready10.n,
+          fmt(ready10.p50),
+          fmt(ready10.p95),
+          fmt(ready10.p99),
+          '',
+        ],
       ],
     ),
   );
-  out.push(`status p95 = ${fmt(status.p95 / ready.p95)}× the SELECT 1 baseline's p95 (sequential); ${status.p95 <= 100 ? 'target met' : 'target MISSED'}\n`);
-  out.push(`(d) the k6 endpoints, ${connections} connections, ${args.duration} s (budget 'target')`);
+  out.push(
+    `status p95 = ${fmt(status.p95 / ready.p95)}× the SELECT 1 baseline's p95 (sequential); ${status.p95 <= 100 ? 'target met' : 'target MISSED'}\n`,
+  );
+  out.push(
+    `(d) the k6 endpoints, ${connections} connections, ${args.duration} s (budget 'target')`,
+  );
   out.push(formatTable(load));
   out.push('');
   out.push(
     table(
-      ['baseline at the same concurrency', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms'],
       [
-        ['GET /health/live (HTTP stack only)', fmt(live50.rps, 0), fmt(live50.p50), fmt(live50.p95), fmt(live50.p99)],
-        ['GET /health/ready (+ SELECT 1 via pool)', fmt(ready50.rps, 0), fmt(ready50.p50), fmt(ready50.p95), fmt(ready50.p99)],
+        'baseline at the same concurrency',
+        'req/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+      ],
+      [
+        [
+          'GET /health/live (HTTP stack only)',
+          fmt(live50.rps, 0),
+          fmt(live50.p50),
+          fmt(live50.p95),
+          fmt(live50.p99),
+        ],
+        [
+          'GET /health/ready (+ SELECT 1 via pool)',
+          fmt(ready50.rps, 0),
+          fmt(ready50.p50),
+          fmt(ready50.p95),
+          fmt(ready50.p99),
+        ],
       ],
     ),
   );
   out.push(
     Object.entries(load.endpoints)
-      .map(([name, r]) => `${name} p95 = ${fmt(r.p95 / ready50.p95)}× /health/ready's p95`)
+      .map(
+        ([name, r]) =>
+          `${name} p95 = ${fmt(r.p95 / ready50.p95)}× /health/ready's p95`,
+      )
       .join('; '),
   );
   console.log(out.join('\n'));
-  if (args.json) writeFileSync(args.json, JSON.stringify({ machine, after, postgres: stack.serverVersion, status, ready, status10, ready10, live50, ready50, load }, null, 2));
+  if (args.json)
+    writeFileSync(
+      args.json,
+      JSON.stringify(
+        {
+          machine,
+          after,
+          postgres: stack.serverVersion,
+          status,
+          ready,
+          status10,
+          ready10,
+          live50,
+          ready50,
+          load,
+        },
+        null,
+        2,
+      ),
+    );
 } finally {
   await stack.stop();
 }

@@ -21,23 +21,39 @@ export function stats(values) {
     p95: percentile(values, 95),
     p99: percentile(values, 99),
     min: values.length ? Math.min(...values) : NaN,
-    mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN,
+    mean: values.length
+      ? values.reduce((a, b) => a + b, 0) / values.length
+      : NaN,
   };
 }
 
 export const median = (values) => percentile(values, 50);
 
 /** autocannon against one URL: req/s and latency percentiles from every response. */
-export async function cannon(url, { connections = 50, duration = 5, headers = {} } = {}) {
+export async function cannon(
+  url,
+  { connections = 50, duration = 5, headers = {} } = {},
+) {
   const latencies = [];
   let non2xx = 0;
-  const instance = autocannon({ url, connections, duration, headers, timeout: 10 });
+  const instance = autocannon({
+    url,
+    connections,
+    duration,
+    headers,
+    timeout: 10,
+  });
   instance.on('response', (_client, status, _bytes, time) => {
     latencies.push(time);
     if (status < 200 || status > 299) non2xx++;
   });
   const result = await instance;
-  return { rps: latencies.length / (result.duration || duration), errors: result.errors, non2xx, ...stats(latencies) };
+  return {
+    rps: latencies.length / (result.duration || duration),
+    errors: result.errors,
+    non2xx,
+    ...stats(latencies),
+  };
 }
 
 /** `count` sequential GETs (one connection, keep-alive), latency per request in ms. */
@@ -59,11 +75,21 @@ export async function timed(work) {
   return { ms: performance.now() - t0, value };
 }
 
-export const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+export const fmt = (v, digits = 2) =>
+  Number.isFinite(v) ? v.toFixed(digits) : '-';
 
 export function table(head, rows) {
   const cells = rows.map((r) => r.map(String));
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...cells.map((r) => r[i].length)),
+  );
+  const line = (r) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ');
+  return [
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.map(line),
+  ].join('\n');
 }

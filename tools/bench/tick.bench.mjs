@@ -17,7 +17,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { connect, machineInfo, PERF_SECRETS, startStack } from '../perf/stack.mjs';
+import {
+  connect,
+  machineInfo,
+  PERF_SECRETS,
+  startStack,
+} from '../perf/stack.mjs';
 import { fmt, median, sequential, stats, table, timed } from './lib.mjs';
 
 const { values: args } = parseArgs({
@@ -28,7 +33,10 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '5' },
     idle: { type: 'string', default: '60' },
     'no-build': { type: 'boolean', default: false },
-    'database-url': { type: 'string', default: process.env.PERF_DATABASE_URL || undefined },
+    'database-url': {
+      type: 'string',
+      default: process.env.PERF_DATABASE_URL || undefined,
+    },
     json: { type: 'string' },
   },
   strict: true,
@@ -41,7 +49,13 @@ const machine = await machineInfo();
 const stack = await startStack({
   databaseUrl: args['database-url'],
   build: !args['no-build'],
-  seed: { tenants: Number(args.tenants), pipelines: Number(args.pipelines), rows: 1000, history: 2, noRuns: true },
+  seed: {
+    tenants: Number(args.tenants),
+    pipelines: Number(args.pipelines),
+    rows: 1000,
+    history: 2,
+    noRuns: true,
+  },
   log,
 });
 const db = await connect(stack.databaseUrl);
@@ -52,7 +66,8 @@ async function tick() {
   const { ms, value } = await timed(async () => {
     const res = await fetch(tickUrl, { method: 'POST', headers: cron });
     const body = await res.json();
-    if (res.status !== 200) throw new Error(`tick → ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 200)
+      throw new Error(`tick → ${res.status} ${JSON.stringify(body)}`);
     return body;
   });
   return { httpMs: ms, ...value };
@@ -60,7 +75,9 @@ async function tick() {
 
 try {
   const [{ total, scheduled }] = (
-    await db.query(`SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT paused AND next_fire_at IS NOT NULL)::int AS scheduled FROM pipelines`)
+    await db.query(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT paused AND next_fire_at IS NOT NULL)::int AS scheduled FROM pipelines`,
+    )
   ).rows;
   log(`tick bench: ${total} pipelines, ${scheduled} scheduled and unpaused`);
   await db.query('VACUUM ANALYZE pipelines, pipeline_runs');
@@ -70,10 +87,14 @@ try {
   // Start right after a minute boundary and a catching-up tick, so nothing falls due while measuring (the pool has
   // every-minute schedules); ticks that found something due anyway are reported and left out.
   const toBoundary = 60_000 - (Date.now() % 60_000) + 1_500;
-  log(`tick bench: waiting ${Math.round(toBoundary / 1000)} s for the next minute boundary`);
+  log(
+    `tick bench: waiting ${Math.round(toBoundary / 1000)} s for the next minute boundary`,
+  );
   await new Promise((r) => setTimeout(r, toBoundary));
   const first = await tick();
-  log(`tick bench: catching-up tick: due ${first.due}, dispatched ${first.dispatched} in ${first.durationMs} ms`);
+  log(
+    `tick bench: catching-up tick: due ${first.due}, dispatched ${first.dispatched} in ${first.durationMs} ms`,
+  );
   const idle = [];
   let busy = 0;
   const idleDeadline = Date.now() + 40_000;
@@ -84,12 +105,22 @@ try {
   }
   const idleServer = stats(idle.map((t) => t.durationMs));
   const idleHttp = stats(idle.map((t) => t.httpMs));
-  const live = await sequential(`${stack.baseUrl}/api/v1/health/live`, { count: 100 });
-  const ready = await sequential(`${stack.baseUrl}/api/v1/health/ready`, { count: 100 });
+  const live = await sequential(`${stack.baseUrl}/api/v1/health/live`, {
+    count: 100,
+  });
+  const ready = await sequential(`${stack.baseUrl}/api/v1/health/ready`, {
+    count: 100,
+  });
   const dueQuery = [];
   for (let i = 0; i < 50; i++) {
     dueQuery.push(
-      (await timed(() => db.query(`SELECT id FROM pipelines WHERE NOT paused AND next_fire_at IS NOT NULL AND next_fire_at <= now() ORDER BY next_fire_at, id LIMIT 5000`))).ms,
+      (
+        await timed(() =>
+          db.query(
+            `SELECT id FROM pipelines WHERE NOT paused AND next_fire_at IS NOT NULL AND next_fire_at <= now() ORDER BY next_fire_at, id LIMIT 5000`,
+          ),
+        )
+      ).ms,
     );
   }
   const dueFloor = stats(dueQuery);
@@ -108,15 +139,22 @@ try {
     [DUE],
   );
   await db.query(`ALTER TABLE bench_due ADD PRIMARY KEY (id)`);
-  const [{ chosen }] = (await db.query(`SELECT count(*)::int AS chosen FROM bench_due`)).rows;
-  if (chosen < DUE) log(`tick bench: only ${chosen} pipelines could be made due`);
+  const [{ chosen }] = (
+    await db.query(`SELECT count(*)::int AS chosen FROM bench_due`)
+  ).rows;
+  if (chosen < DUE)
+    log(`tick bench: only ${chosen} pipelines could be made due`);
   // Only the chosen pipelines stay unpaused, so "the same rows" are exactly those for the tick and the floor alike
   // (the rest would otherwise fall due at minute boundaries during the reps). Every rep starts from this state: the
   // chosen pipelines due at their latest real fire, no runs at all.
-  await db.query(`UPDATE pipelines SET paused = true, next_fire_at = NULL WHERE id NOT IN (SELECT id FROM bench_due) AND NOT paused`);
+  await db.query(
+    `UPDATE pipelines SET paused = true, next_fire_at = NULL WHERE id NOT IN (SELECT id FROM bench_due) AND NOT paused`,
+  );
   const reset = async () => {
     await db.query(`DELETE FROM pipeline_runs`);
-    await db.query(`UPDATE pipelines p SET next_fire_at = b.due_at FROM bench_due b WHERE b.id = p.id`);
+    await db.query(
+      `UPDATE pipelines p SET next_fire_at = b.due_at FROM bench_due b WHERE b.id = p.id`,
+    );
     await db.query('VACUUM ANALYZE pipelines, pipeline_runs');
   };
   const floorRuns = [];
@@ -129,7 +167,9 @@ try {
         `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for)
          SELECT tenant_id, id, 'schedule', next_fire_at FROM pipelines WHERE NOT paused AND next_fire_at <= now()`,
       );
-      const upd = await db.query(`UPDATE pipelines SET next_fire_at = next_fire_at + interval '1 hour' WHERE NOT paused AND next_fire_at <= now()`);
+      const upd = await db.query(
+        `UPDATE pipelines SET next_fire_at = next_fire_at + interval '1 hour' WHERE NOT paused AND next_fire_at <= now()`,
+      );
       await db.query('COMMIT');
       return { inserted: ins.rowCount, updated: upd.rowCount };
     });
@@ -151,18 +191,52 @@ try {
   const after = await machineInfo();
 
   const out = [];
-  out.push(`\nTick benchmarks — ${machine.date}, ${machine.cpus} cpu(s) ${machine.cpuModel}, node ${machine.node}, PostgreSQL ${stack.serverVersion}`);
-  out.push(`load average before ${machine.loadavg}, after ${after.loadavg}; ${total} pipelines (${scheduled} scheduled, unpaused)\n`);
+  out.push(
+    `\nTick benchmarks — ${machine.date}, ${machine.cpus} cpu(s) ${machine.cpuModel}, node ${machine.node}, PostgreSQL ${stack.serverVersion}`,
+  );
+  out.push(
+    `load average before ${machine.loadavg}, after ${after.loadavg}; ${total} pipelines (${scheduled} scheduled, unpaused)\n`,
+  );
   out.push('(b) idle tick');
   out.push(
     table(
       ['measure', 'n', 'p50 ms', 'p95 ms', 'target'],
       [
-        ['idle tick, durationMs (in the tick)', idleServer.n, fmt(idleServer.p50), fmt(idleServer.p95), '≤ 10 ms'],
-        ['idle tick, over HTTP', idleHttp.n, fmt(idleHttp.p50), fmt(idleHttp.p95), ''],
-        ['baseline GET /health/live (HTTP only)', live.n, fmt(live.p50), fmt(live.p95), ''],
-        ['baseline GET /health/ready (+SELECT 1)', ready.n, fmt(ready.p50), fmt(ready.p95), ''],
-        ['baseline bare due query (pg client)', dueFloor.n, fmt(dueFloor.p50), fmt(dueFloor.p95), ''],
+        [
+          'idle tick, durationMs (in the tick)',
+          idleServer.n,
+          fmt(idleServer.p50),
+          fmt(idleServer.p95),
+          '≤ 10 ms',
+        ],
+        [
+          'idle tick, over HTTP',
+          idleHttp.n,
+          fmt(idleHttp.p50),
+          fmt(idleHttp.p95),
+          '',
+        ],
+        [
+          'baseline GET /health/live (HTTP only)',
+          live.n,
+          fmt(live.p50),
+          fmt(live.p95),
+          '',
+        ],
+        [
+          'baseline GET /health/ready (+SELECT 1)',
+          ready.n,
+          fmt(ready.p50),
+          fmt(ready.p95),
+          '',
+        ],
+        [
+          'baseline bare due query (pg client)',
+          dueFloor.n,
+          fmt(dueFloor.p50),
+          fmt(dueFloor.p95),
+          '',
+        ],
       ],
     ),
   );
@@ -174,18 +248,61 @@ try {
     table(
       ['measure', 'median ms', 'runs ms', 'target'],
       [
-        ['floor: INSERT … SELECT + UPDATE (1 txn)', fmt(floorMs), floorRuns.map((r) => fmt(r.ms, 0)).join(' '), ''],
-        ['tick over HTTP', fmt(tickHttpMs), tickRuns.map((r) => fmt(r.httpMs, 0)).join(' '), '≤ 500 ms'],
-        ['tick durationMs (in the tick)', fmt(tickServerMs), tickRuns.map((r) => String(r.durationMs)).join(' '), ''],
+        [
+          'floor: INSERT … SELECT + UPDATE (1 txn)',
+          fmt(floorMs),
+          floorRuns.map((r) => fmt(r.ms, 0)).join(' '),
+          '',
+        ],
+        [
+          'tick over HTTP',
+          fmt(tickHttpMs),
+          tickRuns.map((r) => fmt(r.httpMs, 0)).join(' '),
+          '≤ 500 ms',
+        ],
+        [
+          'tick durationMs (in the tick)',
+          fmt(tickServerMs),
+          tickRuns.map((r) => String(r.durationMs)).join(' '),
+          '',
+        ],
       ],
     ),
   );
-  out.push(`tick / floor = ${fmt(ratio)}× (target ≤ 8×); ${tickHttpMs <= 500 && ratio <= 8 ? 'both targets met' : 'a target is MISSED'}`);
+  out.push(
+    `tick / floor = ${fmt(ratio)}× (target ≤ 8×); ${tickHttpMs <= 500 && ratio <= 8 ? 'both targets met' : 'a target is MISSED'}`,
+  );
   console.log(out.join('\n'));
   if (args.json) {
     writeFileSync(
       args.json,
-      JSON.stringify({ machine, after, postgres: stack.serverVersion, total, scheduled, idle: { server: idleServer, http: idleHttp, live, ready, dueFloor, busy }, dispatch: { floorRuns, tickRuns, floorMs, tickHttpMs, tickServerMs, ratio } }, null, 2),
+      JSON.stringify(
+        {
+          machine,
+          after,
+          postgres: stack.serverVersion,
+          total,
+          scheduled,
+          idle: {
+            server: idleServer,
+            http: idleHttp,
+            live,
+            ready,
+            dueFloor,
+            busy,
+          },
+          dispatch: {
+            floorRuns,
+            tickRuns,
+            floorMs,
+            tickHttpMs,
+            tickServerMs,
+            ratio,
+          },
+        },
+        null,
+        2,
+      ),
     );
   }
 } finally {

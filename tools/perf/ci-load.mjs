@@ -33,7 +33,10 @@ const { values: args } = parseArgs({
     report: { type: 'string', default: 'target' },
     out: { type: 'string', default: 'dist/perf/load.json' },
     'no-build': { type: 'boolean', default: false },
-    'database-url': { type: 'string', default: process.env.PERF_DATABASE_URL || undefined },
+    'database-url': {
+      type: 'string',
+      default: process.env.PERF_DATABASE_URL || undefined,
+    },
   },
   strict: true,
 });
@@ -45,18 +48,45 @@ function verdict(result, budgetName) {
   const { budget } = loadBudget(undefined, budgetName);
   const rows = Object.entries(result.endpoints).map(([endpoint, r]) => {
     const limit = budget.latency.ms[endpoint];
-    const pass = limit === undefined || (r.requests > 0 && compare(r.p95, budget.latency.op, limit));
-    return { endpoint, p95: r.p95, limit: limit === undefined ? null : `${budget.latency.op} ${limit}`, pass };
+    const pass =
+      limit === undefined ||
+      (r.requests > 0 && compare(r.p95, budget.latency.op, limit));
+    return {
+      endpoint,
+      p95: r.p95,
+      limit: limit === undefined ? null : `${budget.latency.op} ${limit}`,
+      pass,
+    };
   });
-  const failurePass = compare(result.totals.failureRate, budget.failureRate.op, budget.failureRate.max);
-  return { budget: budgetName, rows, failure: { value: result.totals.failureRate, limit: `${budget.failureRate.op} ${budget.failureRate.max}`, pass: failurePass }, pass: rows.every((r) => r.pass) && failurePass };
+  const failurePass = compare(
+    result.totals.failureRate,
+    budget.failureRate.op,
+    budget.failureRate.max,
+  );
+  return {
+    budget: budgetName,
+    rows,
+    failure: {
+      value: result.totals.failureRate,
+      limit: `${budget.failureRate.op} ${budget.failureRate.max}`,
+      pass: failurePass,
+    },
+    pass: rows.every((r) => r.pass) && failurePass,
+  };
 }
 
 function formatVerdict(v) {
   const lines = [`budget '${v.budget}' (reported from the same run):`];
-  for (const r of v.rows) lines.push(`  ${r.endpoint.padEnd(12)} p95 ${String(r.p95?.toFixed(2)).padStart(8)} ms  ${String(r.limit).padEnd(8)} ${r.pass ? 'pass' : 'miss'}`);
-  lines.push(`  ${'failed'.padEnd(12)} rate ${(v.failure.value * 100).toFixed(2)}%  ${v.failure.limit} ${v.failure.pass ? 'pass' : 'miss'}`);
-  lines.push(`  => ${v.pass ? 'every figure within' : 'NOT within'} '${v.budget}'`);
+  for (const r of v.rows)
+    lines.push(
+      `  ${r.endpoint.padEnd(12)} p95 ${String(r.p95?.toFixed(2)).padStart(8)} ms  ${String(r.limit).padEnd(8)} ${r.pass ? 'pass' : 'miss'}`,
+    );
+  lines.push(
+    `  ${'failed'.padEnd(12)} rate ${(v.failure.value * 100).toFixed(2)}%  ${v.failure.limit} ${v.failure.pass ? 'pass' : 'miss'}`,
+  );
+  lines.push(
+    `  => ${v.pass ? 'every figure within' : 'NOT within'} '${v.budget}'`,
+  );
   return lines.join('\n');
 }
 
@@ -65,22 +95,49 @@ let exitCode = 2;
 const started = Date.now();
 try {
   const machine = await machineInfo();
-  log(`perf:load: ${machine.cpus} cpu(s), node ${machine.node}, load average ${machine.loadavg}`);
+  log(
+    `perf:load: ${machine.cpus} cpu(s), node ${machine.node}, load average ${machine.loadavg}`,
+  );
   stack = await startStack({
     databaseUrl: args['database-url'],
     build: !args['no-build'],
-    seed: { tenants: Number(args.tenants), pipelines: Number(args.pipelines), rows: Number(args.rows) },
+    seed: {
+      tenants: Number(args.tenants),
+      pipelines: Number(args.pipelines),
+      rows: Number(args.rows),
+    },
     log,
   });
   log(`perf:load: PostgreSQL ${stack.serverVersion}`);
-  const common = { baseUrl: stack.baseUrl, tokens: stack.tokens, connections: Number(args.connections), log };
-  const ids = await import('./load-runner.mjs').then((m) => m.discoverPipelineIds({ baseUrl: stack.baseUrl, tokens: stack.tokens }));
+  const common = {
+    baseUrl: stack.baseUrl,
+    tokens: stack.tokens,
+    connections: Number(args.connections),
+    log,
+  };
+  const ids = await import('./load-runner.mjs').then((m) =>
+    m.discoverPipelineIds({ baseUrl: stack.baseUrl, tokens: stack.tokens }),
+  );
   if (Number(args.warmup) > 0) {
     // JIT, connection pool and the catalog/lineage caches warm up; not counted.
-    await runLoad({ ...common, pipelineIds: ids, duration: Number(args.warmup), budget: args.gate, log: () => undefined });
+    await runLoad({
+      ...common,
+      pipelineIds: ids,
+      duration: Number(args.warmup),
+      budget: args.gate,
+      log: () => undefined,
+    });
   }
-  const result = await runLoad({ ...common, pipelineIds: ids, duration: Number(args.duration), budget: args.gate });
-  const report = args.report && args.report !== args.gate ? verdict(result, args.report) : null;
+  const result = await runLoad({
+    ...common,
+    pipelineIds: ids,
+    duration: Number(args.duration),
+    budget: args.gate,
+  });
+  const report =
+    args.report && args.report !== args.gate
+      ? verdict(result, args.report)
+      : null;
   process.stdout.write(`\n${formatTable(result)}\n`);
   if (report) process.stdout.write(`\n${formatVerdict(report)}\n`);
   const loadAfter = (await machineInfo()).loadavg;
@@ -91,7 +148,10 @@ try {
   );
   if (args.out) {
     mkdirSync(dirname(resolve(args.out)), { recursive: true });
-    writeFileSync(args.out, `${JSON.stringify({ machine, loadAfter, dataset: { tenants: +args.tenants, pipelines: +args.pipelines, rows: +args.rows }, postgres: stack.serverVersion, result, report }, null, 2)}\n`);
+    writeFileSync(
+      args.out,
+      `${JSON.stringify({ machine, loadAfter, dataset: { tenants: +args.tenants, pipelines: +args.pipelines, rows: +args.rows }, postgres: stack.serverVersion, result, report }, null, 2)}\n`,
+    );
   }
   if (!result.pass) {
     const tail = stack.apiLog().split('\n').slice(-30).join('\n');
@@ -103,6 +163,8 @@ try {
   exitCode = 2;
 } finally {
   await stack?.stop();
-  log(`perf:load: finished in ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${exitCode}`);
+  log(
+    `perf:load: finished in ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${exitCode}`,
+  );
 }
 process.exit(exitCode);

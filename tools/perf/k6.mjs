@@ -19,14 +19,19 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '60s' },
     vus: { type: 'string', default: '50' },
     'no-build': { type: 'boolean', default: false },
-    'database-url': { type: 'string', default: process.env.PERF_DATABASE_URL || undefined },
+    'database-url': {
+      type: 'string',
+      default: process.env.PERF_DATABASE_URL || undefined,
+    },
   },
   strict: true,
 });
 
 const probe = spawnSync('k6', ['version'], { encoding: 'utf8' });
 if (probe.error || probe.status !== 0) {
-  console.log('perf:k6: k6 is not on PATH — skipped (install k6 from https://grafana.com/docs/k6/latest/set-up/install-k6/, or run `npx nx run perf:load`, the autocannon stand-in)');
+  console.log(
+    'perf:k6: k6 is not on PATH — skipped (install k6 from https://grafana.com/docs/k6/latest/set-up/install-k6/, or run `npx nx run perf:load`, the autocannon stand-in)',
+  );
   process.exit(0);
 }
 console.log(`perf:k6: ${probe.stdout.trim()}`);
@@ -37,12 +42,29 @@ try {
   stack = await startStack({
     databaseUrl: args['database-url'],
     build: !args['no-build'],
-    seed: { tenants: Number(args.tenants), pipelines: Number(args.pipelines), rows: Number(args.rows) },
+    seed: {
+      tenants: Number(args.tenants),
+      pipelines: Number(args.pipelines),
+      rows: Number(args.rows),
+    },
   });
   code = await new Promise((resolve) => {
     const child = spawn(
       'k6',
-      ['run', '-e', `BASE_URL=${stack.baseUrl}`, '-e', `TOKENS=${stack.tokens.join(',')}`, '-e', `BUDGET=${args.budget}`, '-e', `DURATION=${args.duration}`, '-e', `VUS=${args.vus}`, 'k6/flow/baseline.js'],
+      [
+        'run',
+        '-e',
+        `BASE_URL=${stack.baseUrl}`,
+        '-e',
+        `TOKENS=${stack.tokens.join(',')}`,
+        '-e',
+        `BUDGET=${args.budget}`,
+        '-e',
+        `DURATION=${args.duration}`,
+        '-e',
+        `VUS=${args.vus}`,
+        'k6/flow/baseline.js',
+      ],
       { cwd: ROOT, stdio: 'inherit' },
     );
     child.on('exit', (c) => resolve(c ?? 1));

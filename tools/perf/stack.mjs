@@ -7,7 +7,13 @@
 //   … stack.baseUrl, stack.tokens, stack.tenants, stack.query(sql), stack.env …
 //   await stack.stop();
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -41,27 +47,50 @@ export function freePort() {
 /** `npx nx build api` (cached by Nx when nothing changed). */
 export async function buildApi(log = console.error) {
   const started = Date.now();
-  const code = await run('npx', ['nx', 'build', 'api', '--outputStyle=static'], {
-    env: nxEnv,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (code !== 0 || !existsSync(BUNDLE)) throw new Error('building the api failed (npx nx build api)');
+  const code = await run(
+    'npx',
+    ['nx', 'build', 'api', '--outputStyle=static'],
+    {
+      env: nxEnv,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (code !== 0 || !existsSync(BUNDLE))
+    throw new Error('building the api failed (npx nx build api)');
   log(`stack: api built in ${Date.now() - started} ms`);
 }
 
 /** Runs the bundle's CLI with `env`; resolves with stdout (rejects with stderr on a non-zero exit). */
-export function runBundle(args, env, { log = console.error, passStderr = true } = {}) {
+export function runBundle(
+  args,
+  env,
+  { log = console.error, passStderr = true } = {},
+) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [BUNDLE, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUNDLE, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => {
       err += chunk;
-      if (passStderr) for (const line of String(chunk).split('\n').filter(Boolean)) log(`  ${line}`);
+      if (passStderr)
+        for (const line of String(chunk).split('\n').filter(Boolean))
+          log(`  ${line}`);
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolveRun(out) : reject(new Error(`flow ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolveRun(out)
+        : reject(
+            new Error(
+              `flow ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -79,7 +108,10 @@ export async function mintToken(tenantId, ttlSeconds = 7200) {
 /** A pg client on `url` for the scripts' own queries (floors, resets, checks). */
 export async function connect(url) {
   const pg = require('pg');
-  const client = new pg.Client({ connectionString: url, application_name: 'flow-perf' });
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'flow-perf',
+  });
   await client.connect();
   return client;
 }
@@ -87,14 +119,20 @@ export async function connect(url) {
 async function waitReady(baseUrl, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the api exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `the api exited with code ${child.exitCode} before it was ready`,
+      );
     try {
-      const res = await fetch(`${baseUrl}/api/v1/health/ready`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${baseUrl}/api/v1/health/ready`, {
+        signal: AbortSignal.timeout(2000),
+      });
       if (res.status === 200) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the api was not ready within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`the api was not ready within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -135,7 +173,8 @@ export async function startStack(options = {}) {
 
   try {
     if (options.build !== false) await buildApi(log);
-    else if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: build the api (npx nx build api)`);
+    else if (!existsSync(BUNDLE))
+      throw new Error(`${BUNDLE} is missing: build the api (npx nx build api)`);
 
     // ---- database
     let databaseUrl;
@@ -164,11 +203,14 @@ export async function startStack(options = {}) {
         await server.stop();
         log('stack: throwaway PostgreSQL stopped');
       });
-      log(`stack: throwaway PostgreSQL at ${new URL(databaseUrl).host} in ${Date.now() - started} ms`);
+      log(
+        `stack: throwaway PostgreSQL at ${new URL(databaseUrl).host} in ${Date.now() - started} ms`,
+      );
     }
     {
       const c = await connect(databaseUrl);
-      serverVersion = (await c.query('SHOW server_version')).rows[0].server_version;
+      serverVersion = (await c.query('SHOW server_version')).rows[0]
+        .server_version;
       await c.end();
     }
 
@@ -186,14 +228,23 @@ export async function startStack(options = {}) {
     if (options.seed !== false) {
       const s = options.seed ?? {};
       const args = ['seed', 'perf'];
-      for (const key of ['tenants', 'pipelines', 'rows', 'history', 'prefix']) if (s[key] !== undefined) args.push(`--${key}`, String(s[key]));
+      for (const key of ['tenants', 'pipelines', 'rows', 'history', 'prefix'])
+        if (s[key] !== undefined) args.push(`--${key}`, String(s[key]));
       if (s.allScheduled) args.push('--all-scheduled');
       if (s.noRuns) args.push('--no-runs');
       const started = Date.now();
       const out = await runBundle(args, env, { log });
       seedMs = Date.now() - started;
-      tenants = JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('[')).pop());
-      log(`stack: seeded ${tenants.length} tenant(s) in ${seedMs} ms (${args.slice(2).join(' ')})`);
+      tenants = JSON.parse(
+        out
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('['))
+          .pop(),
+      );
+      log(
+        `stack: seeded ${tenants.length} tenant(s) in ${seedMs} ms (${args.slice(2).join(' ')})`,
+      );
     }
     const tokens = await Promise.all(tenants.map((t) => mintToken(t.id)));
 
@@ -207,11 +258,21 @@ export async function startStack(options = {}) {
       const logDir = mkdtempSync(join(tmpdir(), 'flow-perf-api-'));
       apiLogFile = join(logDir, 'api.log');
       const logStream = createWriteStream(apiLogFile);
-      api = spawn(process.execPath, [...(options.nodeArgs ?? []), BUNDLE, 'serve'], {
-        cwd: ROOT,
-        env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', ...(options.apiEnv ?? {}) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      api = spawn(
+        process.execPath,
+        [...(options.nodeArgs ?? []), BUNDLE, 'serve'],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            ...env,
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            ...(options.apiEnv ?? {}),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       api.stdout.pipe(logStream);
       api.stderr.pipe(logStream);
       const exited = new Promise((r) => api.once('exit', r));
@@ -229,10 +290,14 @@ export async function startStack(options = {}) {
       try {
         await waitReady(baseUrl, api, 60_000);
       } catch (error) {
-        log(`stack: api log:\n${readFileSync(apiLogFile, 'utf8').slice(-3000)}`);
+        log(
+          `stack: api log:\n${readFileSync(apiLogFile, 'utf8').slice(-3000)}`,
+        );
         throw error;
       }
-      log(`stack: api ready at ${baseUrl} in ${Date.now() - started} ms (pid ${api.pid})`);
+      log(
+        `stack: api ready at ${baseUrl} in ${Date.now() - started} ms (pid ${api.pid})`,
+      );
     }
 
     return {
@@ -245,7 +310,10 @@ export async function startStack(options = {}) {
       baseUrl,
       api,
       apiLogFile,
-      apiLog: () => (apiLogFile && existsSync(apiLogFile) ? readFileSync(apiLogFile, 'utf8') : ''),
+      apiLog: () =>
+        apiLogFile && existsSync(apiLogFile)
+          ? readFileSync(apiLogFile, 'utf8')
+          : '',
       query: async (sql, params) => {
         const c = await connect(databaseUrl);
         try {
@@ -269,7 +337,10 @@ export async function machineInfo() {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     node: process.version,
-    loadavg: os.loadavg().map((v) => v.toFixed(2)).join(' '),
+    loadavg: os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' '),
     date: new Date().toISOString(),
   };
 }

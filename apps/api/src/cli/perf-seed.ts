@@ -55,7 +55,13 @@ export const PERF_SEED_DEFAULTS: Omit<PerfSeedOptions, 'log'> = {
   prefix: 'perf',
 };
 
-const TENANT_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Europe/London'];
+const TENANT_ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Tokyo',
+  'Europe/London',
+];
 const TARGETS_PER_TEMPLATE = 4;
 const DAY_MS = 86_400_000;
 
@@ -66,8 +72,15 @@ export interface SeededTenant {
   created: number;
 }
 
-export async function seedPerf(app: INestApplicationContext, input: Partial<PerfSeedOptions> = {}): Promise<SeededTenant[]> {
-  const options: PerfSeedOptions = { ...PERF_SEED_DEFAULTS, log: () => undefined, ...input };
+export async function seedPerf(
+  app: INestApplicationContext,
+  input: Partial<PerfSeedOptions> = {},
+): Promise<SeededTenant[]> {
+  const options: PerfSeedOptions = {
+    ...PERF_SEED_DEFAULTS,
+    log: () => undefined,
+    ...input,
+  };
   const dataSource = app.get(DataSource);
   const tenants = app.get(TenantsService);
   const width = Math.max(2, String(options.tenants).length);
@@ -76,31 +89,54 @@ export async function seedPerf(app: INestApplicationContext, input: Partial<Perf
   const started = Date.now();
   for (let t = 1; t <= options.tenants; t++) {
     const slug = `${options.prefix}-${String(t).padStart(width, '0')}`;
-    const { tenant } = await tenants.create({ slug, name: `Perf tenant ${t}`, timezone: TENANT_ZONES[(t - 1) % TENANT_ZONES.length] });
+    const { tenant } = await tenants.create({
+      slug,
+      name: `Perf tenant ${t}`,
+      timezone: TENANT_ZONES[(t - 1) % TENANT_ZONES.length],
+    });
     const t0 = Date.now();
     await createSourceTables(dataSource, tenant.schema, options.rows);
     const t1 = Date.now();
-    const { created, total } = await insertPipelines(dataSource, tenant, options);
+    const { created, total } = await insertPipelines(
+      dataSource,
+      tenant,
+      options,
+    );
     const t2 = Date.now();
-    const history = options.history > 0 ? await insertHistory(dataSource, tenant, options) : 0;
-    if (options.runTargets) writers.push(...(await missingTargetWriters(dataSource, tenant)));
+    const history =
+      options.history > 0
+        ? await insertHistory(dataSource, tenant, options)
+        : 0;
+    if (options.runTargets)
+      writers.push(...(await missingTargetWriters(dataSource, tenant)));
     options.log(
       `seed perf: ${slug}: tables ${t1 - t0} ms, ${created} new of ${total} pipelines ${t2 - t1} ms, ${history} history runs ${Date.now() - t2} ms`,
     );
-    seeded.push({ id: tenant.id, slug: tenant.slug, pipelines: total, created });
+    seeded.push({
+      id: tenant.id,
+      slug: tenant.slug,
+      pipelines: total,
+      created,
+    });
   }
   if (writers.length > 0) {
     const t0 = Date.now();
     const runs = app.get(RunsService);
-    for (const { tenant, pipelineId } of writers) await runs.trigger(tenant, pipelineId);
+    for (const { tenant, pipelineId } of writers)
+      await runs.trigger(tenant, pipelineId);
     const ran = await app.get(WorkerService).drain();
     const [{ failed }] = await queryRows<{ failed: number }>(
       dataSource,
       `SELECT count(*)::int AS failed FROM pipeline_runs WHERE trigger = 'manual' AND status = 'failed' AND pipeline_id = ANY($1::uuid[])`,
       [writers.map((w) => w.pipelineId)],
     );
-    options.log(`seed perf: ran ${ran} target writer run(s) through the worker in ${Date.now() - t0} ms${failed ? `, ${failed} FAILED` : ''}`);
-    if (failed > 0) throw new Error(`seed perf: ${failed} target writer run(s) failed; see pipeline_runs.error`);
+    options.log(
+      `seed perf: ran ${ran} target writer run(s) through the worker in ${Date.now() - t0} ms${failed ? `, ${failed} FAILED` : ''}`,
+    );
+    if (failed > 0)
+      throw new Error(
+        `seed perf: ${failed} target writer run(s) failed; see pipeline_runs.error`,
+      );
   }
   options.log(`seed perf: done in ${Date.now() - started} ms`);
   return seeded;
@@ -109,7 +145,11 @@ export async function seedPerf(app: INestApplicationContext, input: Partial<Perf
 // ---------------------------------------------------------------------------------------------------------------
 // source tables
 
-async function createSourceTables(dataSource: DataSource, schema: string, rows: number): Promise<void> {
+async function createSourceTables(
+  dataSource: DataSource,
+  schema: string,
+  rows: number,
+): Promise<void> {
   const q = (table: string) => `"${schema}"."${table}"`;
   const customers = Math.max(100, Math.floor(rows / 20));
   await dataSource.transaction(async (manager) => {
@@ -158,7 +198,9 @@ async function createSourceTables(dataSource: DataSource, schema: string, rows: 
       [rows, customers],
     );
   });
-  await dataSource.query(`ANALYZE ${q('customers')}, ${q('orders')}, ${q('events')}`);
+  await dataSource.query(
+    `ANALYZE ${q('customers')}, ${q('orders')}, ${q('events')}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -172,33 +214,99 @@ interface PipelineSpec {
 }
 
 /** The shared schedule pool with weights (of 100): a fleet's pipelines cluster on a few schedules. */
-function schedulePool(): { label: string; weight: number; schedule: Schedule }[] {
-  const cron = (expression: string, timezone?: string, extra: Partial<Schedule> = {}) =>
-    ({ type: 'cron', expression, ...(timezone ? { timezone } : {}), ...extra }) as Schedule;
-  const interval = (every: string, extra: Partial<Schedule> = {}) => ({ type: 'interval', every, ...extra }) as Schedule;
+function schedulePool(): {
+  label: string;
+  weight: number;
+  schedule: Schedule;
+}[] {
+  const cron = (
+    expression: string,
+    timezone?: string,
+    extra: Partial<Schedule> = {},
+  ) =>
+    ({
+      type: 'cron',
+      expression,
+      ...(timezone ? { timezone } : {}),
+      ...extra,
+    }) as Schedule;
+  const interval = (every: string, extra: Partial<Schedule> = {}) =>
+    ({ type: 'interval', every, ...extra }) as Schedule;
   const rrule = (text: string) => ({ type: 'rrule', rrule: text }) as Schedule;
   return [
     { label: 'hourly', weight: 20, schedule: cron('0 * * * *') },
     { label: 'every-15min', weight: 14, schedule: cron('*/15 * * * *') },
-    { label: 'nightly-berlin', weight: 12, schedule: cron('30 2 * * *', 'Europe/Berlin') },
+    {
+      label: 'nightly-berlin',
+      weight: 12,
+      schedule: cron('30 2 * * *', 'Europe/Berlin'),
+    },
     { label: 'every-5min', weight: 9, schedule: cron('*/5 * * * *') },
     { label: 'at-hourly', weight: 8, schedule: cron('@hourly') },
-    { label: 'interval-15m', weight: 7, schedule: interval('PT15M', { anchor: '2026-01-01T00:00:00Z' }) },
-    { label: 'ny-close', weight: 5, schedule: cron('0 17 * * 1-5', 'America/New_York') },
-    { label: 'tokyo-morning', weight: 4, schedule: cron('0 9 * * *', 'Asia/Tokyo') },
+    {
+      label: 'interval-15m',
+      weight: 7,
+      schedule: interval('PT15M', { anchor: '2026-01-01T00:00:00Z' }),
+    },
+    {
+      label: 'ny-close',
+      weight: 5,
+      schedule: cron('0 17 * * 1-5', 'America/New_York'),
+    },
+    {
+      label: 'tokyo-morning',
+      weight: 4,
+      schedule: cron('0 9 * * *', 'Asia/Tokyo'),
+    },
     { label: 'every-minute', weight: 3, schedule: cron('* * * * *') },
     { label: 'interval-1h', weight: 3, schedule: interval('PT1H') },
-    { label: 'business-hours-london', weight: 3, schedule: cron('0,30 9-17 * * 1-5', 'Europe/London') },
-    { label: 'rrule-mon-thu', weight: 3, schedule: rrule('DTSTART;TZID=Europe/Berlin:20260105T090000\nRRULE:FREQ=WEEKLY;BYDAY=MO,TH') },
-    { label: 'rrule-month-end', weight: 2, schedule: rrule('DTSTART;TZID=Europe/Berlin:20260131T230000\nRRULE:FREQ=MONTHLY;BYMONTHDAY=-1') },
-    { label: 'catchup-3min', weight: 2, schedule: interval('PT3M', { misfire: 'catchup', maxCatchup: 5 }) },
-    { label: 'skip-2min', weight: 2, schedule: cron('*/2 * * * *', undefined, { misfire: 'skip' }) },
-    { label: 'lord-howe-15', weight: 2, schedule: cron('15 * * * *', 'Australia/Lord_Howe') },
-    { label: 'overlap-allow-10min', weight: 1, schedule: cron('*/10 * * * *', undefined, { overlap: 'allow' }) },
+    {
+      label: 'business-hours-london',
+      weight: 3,
+      schedule: cron('0,30 9-17 * * 1-5', 'Europe/London'),
+    },
+    {
+      label: 'rrule-mon-thu',
+      weight: 3,
+      schedule: rrule(
+        'DTSTART;TZID=Europe/Berlin:20260105T090000\nRRULE:FREQ=WEEKLY;BYDAY=MO,TH',
+      ),
+    },
+    {
+      label: 'rrule-month-end',
+      weight: 2,
+      schedule: rrule(
+        'DTSTART;TZID=Europe/Berlin:20260131T230000\nRRULE:FREQ=MONTHLY;BYMONTHDAY=-1',
+      ),
+    },
+    {
+      label: 'catchup-3min',
+      weight: 2,
+      schedule: interval('PT3M', { misfire: 'catchup', maxCatchup: 5 }),
+    },
+    {
+      label: 'skip-2min',
+      weight: 2,
+      schedule: cron('*/2 * * * *', undefined, { misfire: 'skip' }),
+    },
+    {
+      label: 'lord-howe-15',
+      weight: 2,
+      schedule: cron('15 * * * *', 'Australia/Lord_Howe'),
+    },
+    {
+      label: 'overlap-allow-10min',
+      weight: 1,
+      schedule: cron('*/10 * * * *', undefined, { overlap: 'allow' }),
+    },
   ];
 }
 
-type Template = (target: string, n: number, schedule: Schedule | null) => PipelineIr;
+type Template = (
+  target: string,
+  n: number,
+  schedule: Schedule | null,
+) => PipelineIr;
 
 /** Six IR shapes; together they use every node type, every target mode and every validate check. */
 const TEMPLATES: { name: string; target: string; build: Template }[] = [
@@ -209,10 +317,46 @@ const TEMPLATES: { name: string; target: string; build: Template }[] = [
       version: 1,
       schedule,
       nodes: [
-        { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'customer_id', 'amount', 'currency', 'status', 'created_at'] },
-        { id: 'paid', type: 'filter', input: 'orders', where: [{ column: 'status', op: '=', value: 'paid' }, { column: 'amount', op: '>=', value: n % 50 }] },
-        { id: 'checked', type: 'validate', input: 'paid', rules: [{ column: 'amount', check: 'not_null' }, { column: 'amount', check: 'range', min: 0 }], onFail: 'dlq' },
-        { id: 'out', type: 'target', input: 'checked', table: target, mode: 'merge', key: ['id'] },
+        {
+          id: 'orders',
+          type: 'source',
+          table: 'orders',
+          columns: [
+            'id',
+            'customer_id',
+            'amount',
+            'currency',
+            'status',
+            'created_at',
+          ],
+        },
+        {
+          id: 'paid',
+          type: 'filter',
+          input: 'orders',
+          where: [
+            { column: 'status', op: '=', value: 'paid' },
+            { column: 'amount', op: '>=', value: n % 50 },
+          ],
+        },
+        {
+          id: 'checked',
+          type: 'validate',
+          input: 'paid',
+          rules: [
+            { column: 'amount', check: 'not_null' },
+            { column: 'amount', check: 'range', min: 0 },
+          ],
+          onFail: 'dlq',
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'checked',
+          table: target,
+          mode: 'merge',
+          key: ['id'],
+        },
       ],
     }),
   },
@@ -224,9 +368,36 @@ const TEMPLATES: { name: string; target: string; build: Template }[] = [
       schedule,
       nodes: [
         { id: 'orders', type: 'source', table: 'orders' },
-        { id: 'paid', type: 'filter', input: 'orders', where: [{ column: 'status', op: 'in', value: n % 2 ? ['paid', 'refunded'] : ['paid'] }] },
-        { id: 'totals', type: 'aggregate', input: 'paid', groupBy: ['currency', 'status'], aggregations: [{ fn: 'sum', column: 'amount', as: 'revenue' }, { fn: 'count', as: 'orders' }, { fn: 'avg', column: 'amount', as: 'avg_amount' }] },
-        { id: 'out', type: 'target', input: 'totals', table: target, mode: 'replace' },
+        {
+          id: 'paid',
+          type: 'filter',
+          input: 'orders',
+          where: [
+            {
+              column: 'status',
+              op: 'in',
+              value: n % 2 ? ['paid', 'refunded'] : ['paid'],
+            },
+          ],
+        },
+        {
+          id: 'totals',
+          type: 'aggregate',
+          input: 'paid',
+          groupBy: ['currency', 'status'],
+          aggregations: [
+            { fn: 'sum', column: 'amount', as: 'revenue' },
+            { fn: 'count', as: 'orders' },
+            { fn: 'avg', column: 'amount', as: 'avg_amount' },
+          ],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'totals',
+          table: target,
+          mode: 'replace',
+        },
       ],
     }),
   },
@@ -237,12 +408,54 @@ const TEMPLATES: { name: string; target: string; build: Template }[] = [
       version: 1,
       schedule,
       nodes: [
-        { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'customer_id', 'amount', 'status'] },
-        { id: 'customers', type: 'source', table: 'customers', columns: ['id', 'country', 'segment'] },
-        { id: 'slim', type: 'select', input: 'customers', columns: [{ column: 'id', as: 'customer_ref' }, { column: 'country' }, { column: 'segment', fn: 'upper' }] },
-        { id: 'joined', type: 'join', left: 'orders', right: 'slim', kind: n % 3 === 0 ? 'left' : 'inner', on: [{ left: 'customer_id', right: 'customer_ref' }] },
-        { id: 'by_country', type: 'aggregate', input: 'joined', groupBy: ['country', 'segment'], aggregations: [{ fn: 'sum', column: 'amount', as: 'revenue' }, { fn: 'count_distinct', column: 'customer_id', as: 'customers' }, { fn: 'max', column: 'amount', as: 'largest' }] },
-        { id: 'out', type: 'target', input: 'by_country', table: target, mode: 'replace' },
+        {
+          id: 'orders',
+          type: 'source',
+          table: 'orders',
+          columns: ['id', 'customer_id', 'amount', 'status'],
+        },
+        {
+          id: 'customers',
+          type: 'source',
+          table: 'customers',
+          columns: ['id', 'country', 'segment'],
+        },
+        {
+          id: 'slim',
+          type: 'select',
+          input: 'customers',
+          columns: [
+            { column: 'id', as: 'customer_ref' },
+            { column: 'country' },
+            { column: 'segment', fn: 'upper' },
+          ],
+        },
+        {
+          id: 'joined',
+          type: 'join',
+          left: 'orders',
+          right: 'slim',
+          kind: n % 3 === 0 ? 'left' : 'inner',
+          on: [{ left: 'customer_id', right: 'customer_ref' }],
+        },
+        {
+          id: 'by_country',
+          type: 'aggregate',
+          input: 'joined',
+          groupBy: ['country', 'segment'],
+          aggregations: [
+            { fn: 'sum', column: 'amount', as: 'revenue' },
+            { fn: 'count_distinct', column: 'customer_id', as: 'customers' },
+            { fn: 'max', column: 'amount', as: 'largest' },
+          ],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'by_country',
+          table: target,
+          mode: 'replace',
+        },
       ],
     }),
   },
@@ -254,9 +467,33 @@ const TEMPLATES: { name: string; target: string; build: Template }[] = [
       schedule,
       nodes: [
         { id: 'events', type: 'source', table: 'events' },
-        { id: 'views', type: 'filter', input: 'events', where: [{ column: 'kind', op: n % 2 ? '=' : '!=', value: 'page_view' }] },
-        { id: 'pages', type: 'aggregate', input: 'views', groupBy: ['page'], aggregations: [{ fn: 'count', as: 'views' }, { fn: 'min', column: 'occurred_at', as: 'first_seen' }, { fn: 'max', column: 'occurred_at', as: 'last_seen' }] },
-        { id: 'out', type: 'target', input: 'pages', table: target, mode: 'merge', key: ['page'] },
+        {
+          id: 'views',
+          type: 'filter',
+          input: 'events',
+          where: [
+            { column: 'kind', op: n % 2 ? '=' : '!=', value: 'page_view' },
+          ],
+        },
+        {
+          id: 'pages',
+          type: 'aggregate',
+          input: 'views',
+          groupBy: ['page'],
+          aggregations: [
+            { fn: 'count', as: 'views' },
+            { fn: 'min', column: 'occurred_at', as: 'first_seen' },
+            { fn: 'max', column: 'occurred_at', as: 'last_seen' },
+          ],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'pages',
+          table: target,
+          mode: 'merge',
+          key: ['page'],
+        },
       ],
     }),
   },
@@ -267,7 +504,12 @@ const TEMPLATES: { name: string; target: string; build: Template }[] = [
       version: 1,
       schedule,
       nodes: [
-        { id: 'customers', type: 'source', table: 'customers', columns: ['id', 'name', 'email', 'country', 'segment'] },
+        {
+          id: 'customers',
+          type: 'source',
+          table: 'customers',
+          columns: ['id', 'name', 'email', 'country', 'segment'],
+        },
         {
           id: 'valid',
           type: 'validate',
@@ -276,11 +518,25 @@ const TEMPLATES: { name: string; target: string; build: Template }[] = [
             { column: 'email', check: 'not_null' },
             { column: 'email', check: 'regex', pattern: '^[^@]+@[^@]+$' },
             { column: 'id', check: 'unique' },
-            { column: 'segment', check: 'accepted_values', values: n % 2 ? ['enterprise', 'smb', 'consumer'] : ['enterprise', 'smb'] },
+            {
+              column: 'segment',
+              check: 'accepted_values',
+              values:
+                n % 2
+                  ? ['enterprise', 'smb', 'consumer']
+                  : ['enterprise', 'smb'],
+            },
           ],
           onFail: 'dlq',
         },
-        { id: 'out', type: 'target', input: 'valid', table: target, mode: 'merge', key: ['id'] },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'valid',
+          table: target,
+          mode: 'merge',
+          key: ['id'],
+        },
       ],
     }),
   },
@@ -291,16 +547,47 @@ const TEMPLATES: { name: string; target: string; build: Template }[] = [
       version: 1,
       schedule,
       nodes: [
-        { id: 'events', type: 'source', table: 'events', columns: ['id', 'user_id', 'kind', 'page', 'occurred_at'] },
-        { id: 'recent', type: 'filter', input: 'events', where: [{ column: 'id', op: '>', value: n % 10 }] },
-        { id: 'shaped', type: 'select', input: 'recent', columns: [{ column: 'id', as: 'event_id' }, { column: 'user_id' }, { column: 'kind', fn: 'upper' }, { column: 'page', fn: 'lower' }, { column: 'occurred_at', as: 'day', fn: 'date' }, { column: 'user_id', as: 'user_text', cast: 'text' }] },
-        { id: 'out', type: 'target', input: 'shaped', table: target, mode: n % 2 ? 'replace' : 'append' },
+        {
+          id: 'events',
+          type: 'source',
+          table: 'events',
+          columns: ['id', 'user_id', 'kind', 'page', 'occurred_at'],
+        },
+        {
+          id: 'recent',
+          type: 'filter',
+          input: 'events',
+          where: [{ column: 'id', op: '>', value: n % 10 }],
+        },
+        {
+          id: 'shaped',
+          type: 'select',
+          input: 'recent',
+          columns: [
+            { column: 'id', as: 'event_id' },
+            { column: 'user_id' },
+            { column: 'kind', fn: 'upper' },
+            { column: 'page', fn: 'lower' },
+            { column: 'occurred_at', as: 'day', fn: 'date' },
+            { column: 'user_id', as: 'user_text', cast: 'text' },
+          ],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'shaped',
+          table: target,
+          mode: n % 2 ? 'replace' : 'append',
+        },
       ],
     }),
   },
 ];
 
-export function perfPipelineSpecs(count: number, allScheduled: boolean): PipelineSpec[] {
+export function perfPipelineSpecs(
+  count: number,
+  allScheduled: boolean,
+): PipelineSpec[] {
   const pool = schedulePool();
   const total = pool.reduce((sum, s) => sum + s.weight, 0);
   const width = Math.max(4, String(count).length);
@@ -321,39 +608,61 @@ export function perfPipelineSpecs(count: number, allScheduled: boolean): Pipelin
     const schedule = unscheduled ? null : pick.schedule;
     const ir = template.build(target, i, schedule);
     const label = unscheduled ? 'adhoc' : pick.label;
-    specs.push({ name: `${String(i + 1).padStart(width, '0')}-${template.name}-${label}`, ir, paused, index: i });
+    specs.push({
+      name: `${String(i + 1).padStart(width, '0')}-${template.name}-${label}`,
+      ir,
+      paused,
+      index: i,
+    });
   }
   return specs;
 }
 
-async function insertPipelines(dataSource: DataSource, tenant: TenantContext, options: PerfSeedOptions): Promise<{ created: number; total: number }> {
-  const [{ now }] = await queryRows<{ now: Date }>(dataSource, `SELECT now() AS now`);
+async function insertPipelines(
+  dataSource: DataSource,
+  tenant: TenantContext,
+  options: PerfSeedOptions,
+): Promise<{ created: number; total: number }> {
+  const [{ now }] = await queryRows<{ now: Date }>(
+    dataSource,
+    `SELECT now() AS now`,
+  );
   // As if created (and ticked ever since) 30 days ago, on the hour: all pipelines share it, so intervals without an
   // anchor share their fires too.
-  const since = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 30 * DAY_MS);
+  const since = new Date(
+    Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 30 * DAY_MS,
+  );
   const nextFire = new Map<string, Date | null>();
-  const rows = perfPipelineSpecs(options.pipelines, options.allScheduled).map((spec) => {
-    const errors = validateIr(spec.ir, 'ir');
-    if (errors.length > 0) throw new Error(`seed perf: invalid IR for ${spec.name}: ${JSON.stringify(errors)}`);
-    const schedule = spec.ir.schedule ?? null;
-    let next: Date | null = null;
-    if (schedule && !spec.paused) {
-      const key = JSON.stringify(schedule);
-      if (!nextFire.has(key)) {
-        const [first] = getCompiledSchedule(schedule, { timezone: tenant.timezone, anchor: since }).nextFireTimes(now, 1);
-        nextFire.set(key, first ?? null);
+  const rows = perfPipelineSpecs(options.pipelines, options.allScheduled).map(
+    (spec) => {
+      const errors = validateIr(spec.ir, 'ir');
+      if (errors.length > 0)
+        throw new Error(
+          `seed perf: invalid IR for ${spec.name}: ${JSON.stringify(errors)}`,
+        );
+      const schedule = spec.ir.schedule ?? null;
+      let next: Date | null = null;
+      if (schedule && !spec.paused) {
+        const key = JSON.stringify(schedule);
+        if (!nextFire.has(key)) {
+          const [first] = getCompiledSchedule(schedule, {
+            timezone: tenant.timezone,
+            anchor: since,
+          }).nextFireTimes(now, 1);
+          nextFire.set(key, first ?? null);
+        }
+        next = nextFire.get(key) ?? null;
       }
-      next = nextFire.get(key) ?? null;
-    }
-    return {
-      name: spec.name,
-      ir: spec.ir,
-      paused: spec.paused,
-      kind: schedule?.type ?? null,
-      since: schedule ? since.toISOString() : null,
-      next: next?.toISOString() ?? null,
-    };
-  });
+      return {
+        name: spec.name,
+        ir: spec.ir,
+        paused: spec.paused,
+        kind: schedule?.type ?? null,
+        since: schedule ? since.toISOString() : null,
+        next: next?.toISOString() ?? null,
+      };
+    },
+  );
   const inserted = await queryRows<{ id: string }>(
     dataSource,
     `INSERT INTO pipelines (tenant_id, name, ir, paused, schedule_kind, schedule_since, next_fire_at, created_at, updated_at)
@@ -363,7 +672,11 @@ async function insertPipelines(dataSource: DataSource, tenant: TenantContext, op
      RETURNING id`,
     [tenant.id, JSON.stringify(rows), since],
   );
-  const [{ total }] = await queryRows<{ total: number }>(dataSource, `SELECT count(*)::int AS total FROM pipelines WHERE tenant_id = $1`, [tenant.id]);
+  const [{ total }] = await queryRows<{ total: number }>(
+    dataSource,
+    `SELECT count(*)::int AS total FROM pipelines WHERE tenant_id = $1`,
+    [tenant.id],
+  );
   return { created: inserted.length, total };
 }
 
@@ -378,8 +691,15 @@ interface HistoryPipeline {
 }
 
 /** `history` scheduled runs per pipeline at its schedule's last fires; last_run_at/status from the newest. */
-async function insertHistory(dataSource: DataSource, tenant: TenantContext, options: PerfSeedOptions): Promise<number> {
-  const [{ now }] = await queryRows<{ now: Date }>(dataSource, `SELECT now() AS now`);
+async function insertHistory(
+  dataSource: DataSource,
+  tenant: TenantContext,
+  options: PerfSeedOptions,
+): Promise<number> {
+  const [{ now }] = await queryRows<{ now: Date }>(
+    dataSource,
+    `SELECT now() AS now`,
+  );
   const pipelines = await queryRows<HistoryPipeline>(
     dataSource,
     `SELECT id, name, (ir -> 'schedule')::text AS schedule_json, schedule_since
@@ -389,13 +709,28 @@ async function insertHistory(dataSource: DataSource, tenant: TenantContext, opti
     [tenant.id],
   );
   const fireCache = new Map<string, Date[]>();
-  const runs: { pipeline_id: string; scheduled_for: string; status: RunStatus; started_at: string | null; finished_at: string | null; rows_read: number | null; rows_written: number | null; error: string | null }[] = [];
+  const runs: {
+    pipeline_id: string;
+    scheduled_for: string;
+    status: RunStatus;
+    started_at: string | null;
+    finished_at: string | null;
+    rows_read: number | null;
+    rows_written: number | null;
+    error: string | null;
+  }[] = [];
   for (const pipeline of pipelines) {
     if (!pipeline.schedule_json || !pipeline.schedule_since) continue;
     const key = `${pipeline.schedule_json}|${pipeline.schedule_since.getTime()}`;
     let fires = fireCache.get(key);
     if (!fires) {
-      fires = lastFires(JSON.parse(pipeline.schedule_json) as Schedule, tenant.timezone, pipeline.schedule_since, now, options.history);
+      fires = lastFires(
+        JSON.parse(pipeline.schedule_json) as Schedule,
+        tenant.timezone,
+        pipeline.schedule_since,
+        now,
+        options.history,
+      );
       fireCache.set(key, fires);
     }
     const n = Number.parseInt(pipeline.name, 10) || 0;
@@ -403,9 +738,15 @@ async function insertHistory(dataSource: DataSource, tenant: TenantContext, opti
     const use = n % 15 === 4 ? fires.slice(1) : fires;
     use.forEach((fire, k) => {
       const roll = (n * 31 + k * 17) % 100;
-      const status: RunStatus = roll < 8 ? 'failed' : roll < 11 ? 'skipped' : 'succeeded';
-      const startedAt = status === 'skipped' ? null : new Date(fire.getTime() + 1_000 + ((n + k) % 20) * 500);
-      const finishedAt = startedAt ? new Date(startedAt.getTime() + 200 + ((n * 7 + k) % 50) * 100) : null;
+      const status: RunStatus =
+        roll < 8 ? 'failed' : roll < 11 ? 'skipped' : 'succeeded';
+      const startedAt =
+        status === 'skipped'
+          ? null
+          : new Date(fire.getTime() + 1_000 + ((n + k) % 20) * 500);
+      const finishedAt = startedAt
+        ? new Date(startedAt.getTime() + 200 + ((n * 7 + k) % 50) * 100)
+        : null;
       runs.push({
         pipeline_id: pipeline.id,
         scheduled_for: fire.toISOString(),
@@ -413,8 +754,12 @@ async function insertHistory(dataSource: DataSource, tenant: TenantContext, opti
         started_at: startedAt?.toISOString() ?? null,
         finished_at: finishedAt?.toISOString() ?? null,
         rows_read: status === 'succeeded' ? options.rows : null,
-        rows_written: status === 'succeeded' ? Math.floor(options.rows / 3) : null,
-        error: status === 'failed' ? 'canceling statement due to statement timeout' : null,
+        rows_written:
+          status === 'succeeded' ? Math.floor(options.rows / 3) : null,
+        error:
+          status === 'failed'
+            ? 'canceling statement due to statement timeout'
+            : null,
       });
     });
   }
@@ -446,7 +791,13 @@ async function insertHistory(dataSource: DataSource, tenant: TenantContext, opti
 }
 
 /** The schedule's last `count` fires at or before `now` and after `since`, newest first. */
-function lastFires(schedule: Schedule, timezone: string, since: Date, now: Date, count: number): Date[] {
+function lastFires(
+  schedule: Schedule,
+  timezone: string,
+  since: Date,
+  now: Date,
+  count: number,
+): Date[] {
   const compiled = getCompiledSchedule(schedule, { timezone, anchor: since });
   const fires: Date[] = [];
   let at = now;
@@ -463,7 +814,10 @@ function lastFires(schedule: Schedule, timezone: string, since: Date, now: Date,
 // target tables
 
 /** For each target table that does not exist yet (staging targets excepted), the first pipeline writing it. */
-async function missingTargetWriters(dataSource: DataSource, tenant: TenantContext): Promise<{ tenant: TenantContext; pipelineId: string }[]> {
+async function missingTargetWriters(
+  dataSource: DataSource,
+  tenant: TenantContext,
+): Promise<{ tenant: TenantContext; pipelineId: string }[]> {
   const rows = await queryRows<{ pipeline_id: string }>(
     dataSource,
     `SELECT DISTINCT ON (n.node->>'table') p.id AS pipeline_id
