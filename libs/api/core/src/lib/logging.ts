@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
 import type { FlowConfig } from './config';
@@ -20,6 +21,8 @@ export function redactUrl(url: string | undefined): string {
 export function loggingModule(config: FlowConfig) {
   return LoggerModule.forRoot({
     assignResponse: true,
+    // Every route, spelled the way path-to-regexp 8 (Nest 11) expects.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       genReqId: (req: IncomingMessage) => {

@@ -24,7 +24,9 @@ export function planSchedule(previous: PreviousPipelineState | null, ir: Pipelin
   const schedule = ir.schedule ?? null;
   if (!schedule) return { scheduleKind: null, scheduleSince: null, nextFireAt: null };
   const unchanged = previous !== null && previous.scheduleSince !== null && sameSchedule(previous.ir.schedule ?? null, schedule);
-  const scheduleSince = unchanged ? (previous.scheduleSince as Date) : now;
+  // Schedules have minute granularity: a schedule set at 16:58:35 begins at 16:58, so an interval without an anchor
+  // fires on whole minutes (16:58 + k·every) — exactly when a once-a-minute tick runs.
+  const scheduleSince = unchanged ? (previous.scheduleSince as Date) : new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   if (paused) return { scheduleKind: schedule.type, scheduleSince, nextFireAt: null };
   if (unchanged && !previous.paused) return { scheduleKind: schedule.type, scheduleSince, nextFireAt: previous.nextFireAt };
   const [first] = getCompiledSchedule(schedule, { timezone: tenantTimezone, anchor: scheduleSince }).nextFireTimes(now, 1);
