@@ -40,15 +40,20 @@ export class LineageRepository {
   }
 
   /**
-   * Live-row estimates from the cumulative statistics system (`pg_stat_user_tables.n_live_tup`): O(1) per table
-   * whatever its size, unlike `count(*)`. Views have no entry.
+   * Row estimates in O(1) per table whatever its size, unlike `count(*)`: `pg_class.reltuples`, which ANALYZE (run by
+   * the worker after every write, and by autovacuum) sets transactionally; before a table's first ANALYZE, the
+   * cumulative statistics' `n_live_tup`. (`n_live_tup` alone is racy: a backend's pending counters can be flushed
+   * after an ANALYZE and count the same rows twice.) Views have no entry.
    */
   tableStats(schema: string, tables: string[]): Promise<TableStatsRow[]> {
     return queryRows(
       this.dataSource,
-      `SELECT relname::text AS table_name, n_live_tup AS live_rows
-         FROM pg_stat_user_tables
-        WHERE schemaname = $1 AND relname = ANY($2::text[])`,
+      `SELECT c.relname::text AS table_name,
+              CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint ELSE coalesce(s.n_live_tup, 0) END AS live_rows
+         FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+        WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind IN ('r', 'p')`,
       [schema, tables],
     );
   }
