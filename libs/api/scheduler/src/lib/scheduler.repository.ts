@@ -198,23 +198,65 @@ export class SchedulerRepository {
     return row.depth;
   }
 
-  /** Every scheduled pipeline of a tenant, one query (the status page), with the database clock. */
+  /**
+   * Every scheduled pipeline of a tenant, one query (the status page), with the database clock. Timestamps travel as
+   * epoch milliseconds (float8) rather than timestamptz text: node-postgres parses each timestamptz with a regex
+   * (~1.2 µs), and a 1,000-pipeline page carries 4,000 of them (docs/performance.md); `new Date(ms)` is ~10× cheaper.
+   * Exact to the millisecond, like the text parser (`floor` of the exact numeric epoch).
+   */
   async statusRows(tenantId: string): Promise<{ now: Date; lastTickAt: Date | null; rows: StatusRow[] }> {
-    const rows = await queryRows<StatusRow & { now: Date; last_tick_at: Date | null }>(
+    const raw = await queryRows<StatusRowMs>(
       this.dataSource,
-      `SELECT p.id, p.name, (p.ir -> 'schedule')::text AS schedule_json, p.paused, p.schedule_since, p.schedule_error,
-              p.last_run_at, p.last_run_status, now() AS now,
-              (SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched') AS last_tick_at
+      `SELECT p.id, p.name, (p.ir -> 'schedule')::text AS schedule_json, p.paused, ${epochMs('p.schedule_since')} AS schedule_since_ms,
+              p.schedule_error, ${epochMs('p.last_run_at')} AS last_run_at_ms, p.last_run_status, ${epochMs('now()')} AS now_ms,
+              ${epochMs(`(SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched')`)} AS last_tick_at_ms
          FROM pipelines p
         WHERE p.tenant_id = $1 AND p.schedule_kind IS NOT NULL
         ORDER BY p.name`,
       [tenantId],
     );
-    if (rows.length > 0) return { now: rows[0].now, lastTickAt: rows[0].last_tick_at, rows };
+    if (raw.length > 0) {
+      const rows = raw.map(
+        (row): StatusRow => ({
+          id: row.id,
+          name: row.name,
+          schedule_json: row.schedule_json,
+          paused: row.paused,
+          schedule_since: toDate(row.schedule_since_ms) as Date,
+          schedule_error: row.schedule_error,
+          last_run_at: toDate(row.last_run_at_ms),
+          last_run_status: row.last_run_status,
+        }),
+      );
+      return { now: new Date(raw[0].now_ms), lastTickAt: toDate(raw[0].last_tick_at_ms), rows };
+    }
     const [clock] = await queryRows<{ now: Date; last_tick_at: Date | null }>(
       this.dataSource,
       `SELECT now() AS now, (SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched') AS last_tick_at`,
     );
     return { now: clock.now, lastTickAt: clock.last_tick_at, rows: [] };
   }
+}
+
+/** A status row as the query returns it: timestamps as epoch milliseconds. */
+interface StatusRowMs {
+  id: string;
+  name: string;
+  schedule_json: string;
+  paused: boolean;
+  schedule_since_ms: number | null;
+  schedule_error: string | null;
+  last_run_at_ms: number | null;
+  last_run_status: RunStatus | null;
+  now_ms: number;
+  last_tick_at_ms: number | null;
+}
+
+/** `column` (timestamptz) as epoch milliseconds, float8, exact to the millisecond; null stays null. */
+function epochMs(column: string): string {
+  return `floor(extract(epoch from ${column}) * 1000)::float8`;
+}
+
+function toDate(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
 }
