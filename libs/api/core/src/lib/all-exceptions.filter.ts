@@ -10,6 +10,9 @@ export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) =>
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
 
+/** Messages of Fastify's content-type parser errors (FST_ERR_CTP_*). */
+const BODY_PARSER_MESSAGE = /\bbody\b|media type/i;
+
 /** True for errors that mean "the database is not reachable right now" rather than "this query is wrong". */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
@@ -61,7 +64,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
-      if (typeof response === 'string') return { statusCode: status, error, message: response };
+      if (typeof response === 'string') {
+        // Nest turns Fastify's own errors into `new HttpException(message, status)` (string response, code lost). The
+        // body parser's (bad or empty JSON, prototype-pollution keys, over the size limit, unsupported media type)
+        // are about the body itself: name it, so every 4xx about input has the same `details` shape as any 400.
+        if (status >= 400 && status < 500 && BODY_PARSER_MESSAGE.test(response)) {
+          return { statusCode: status, error, message: response, details: [{ path: 'body', message: response }] };
+        }
+        return { statusCode: status, error, message: response };
+      }
       const { message, details } = response as { message?: unknown; details?: FieldError[] };
       const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
       return { statusCode: status, error, message: text, ...(details ? { details } : {}) };
