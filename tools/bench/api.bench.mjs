@@ -9,11 +9,12 @@
 //   node tools/bench/api.bench.mjs [--tenants 10] [--pipelines 1000] [--rows 100000] [--duration 30]
 //        [--connections 50] [--status-requests 200] [--no-build] [--database-url URL] [--json FILE]
 //        [--pool N]  (DB_POOL_SIZE of the api; default: the api's default)
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { formatTable, runLoad } from '../perf/load-runner.mjs';
-import { machineInfo, startStack } from '../perf/stack.mjs';
+import { freePort, machineInfo, ROOT, startStack } from '../perf/stack.mjs';
 import { cannon, fmt, stats, table } from './lib.mjs';
 
 const { values: args } = parseArgs({
@@ -60,6 +61,35 @@ async function get(url, headers = {}) {
   return { ms, bytes: body.byteLength, body };
 }
 
+/** A bare Fastify server (no Nest, no guard, no pool) in a process of its own: the framework floor. */
+async function bareFastify(connections) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('fastify')().get('/live', async () => ({ status: 'ok' })).listen({ port: ${port}, host: '127.0.0.1' })`,
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  try {
+    for (let i = 0; i < 50; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/live`)).status === 200)
+          break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    return await cannon(`http://127.0.0.1:${port}/live`, {
+      connections,
+      duration: 10,
+    });
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 try {
   const auth = { authorization: `Bearer ${stack.tokens[0]}` };
   const statusUrl = `${stack.baseUrl}/api/v1/scheduler-status`;
@@ -88,6 +118,7 @@ try {
 
   // ---- (d) the k6 endpoints at 50 connections, beside the stack's floors at the same concurrency
   const connections = Number(args.connections);
+  const bare50 = await bareFastify(connections);
   const live50 = await cannon(liveUrl, { connections, duration: 10 });
   const ready50 = await cannon(readyUrl, { connections, duration: 10 });
   await runLoad({
@@ -177,6 +208,13 @@ try {
       ],
       [
         [
+          'bare Fastify route (no Nest, separate process)',
+          fmt(bare50.rps, 0),
+          fmt(bare50.p50),
+          fmt(bare50.p95),
+          fmt(bare50.p99),
+        ],
+        [
           'GET /health/live (HTTP stack only)',
           fmt(live50.rps, 0),
           fmt(live50.p50),
@@ -214,6 +252,7 @@ try {
           ready,
           status10,
           ready10,
+          bare50,
           live50,
           ready50,
           load,
