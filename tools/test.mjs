@@ -21,7 +21,11 @@ const stages = [
   ],
   // After the build: spawns the built api (3 api processes and concurrent ticks, SIGKILL mid-tick, a PostgreSQL
   // restart, a worker crash) plus hostile input, auth and isolation in-process; prints its figures. docs/reliability.md
-  ['reliability', 'npx', ['nx', 'run', 'api-reliability:reliability', '--outputStyle=static']],
+  [
+    'reliability',
+    'npx',
+    ['nx', 'run', 'api-reliability:reliability', '--outputStyle=static'],
+  ],
   // The k6 baseline's stand-in (tools/perf/ci-load.mjs): the api on a CI-sized perf dataset in a scratch database of
   // this run's PostgreSQL, 50 connections for 20 s, gated on the seed budget (the target budget is reported).
   [
