@@ -20,7 +20,16 @@ export default [
         {
           ...options,
           depConstraints: options.depConstraints.map((constraint) =>
-            constraint.sourceTag === 'type:e2e' ? { ...constraint, onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] } : constraint,
+            constraint.sourceTag === 'type:e2e'
+              ? {
+                  ...constraint,
+                  onlyDependOnLibsWithTags: [
+                    'type:feature',
+                    'type:data-access',
+                    'type:util',
+                  ],
+                }
+              : constraint,
           ),
         },
       ],

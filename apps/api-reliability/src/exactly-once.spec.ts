@@ -7,9 +7,20 @@
 import type { Schedule, TickResult } from '@flow/contracts';
 import { getCompiledSchedule } from '@flow/schedule';
 
-import { createTenant, freshDatabase, type TestDatabase } from './support/database';
+import {
+  createTenant,
+  freshDatabase,
+  type TestDatabase,
+} from './support/database';
 import { CHAOS, percentile, report } from './support/figures';
-import { cronHeaders, http, killAllChildren, startApi, tickUrl, type ApiProcess } from './support/processes';
+import {
+  cronHeaders,
+  http,
+  killAllChildren,
+  startApi,
+  tickUrl,
+  type ApiProcess,
+} from './support/processes';
 
 const PIPELINES = 5_000;
 const TENANTS = 5;
@@ -27,17 +38,31 @@ interface Group {
   label: string;
   schedule(shiftMinutes: number): Schedule;
 }
-const policies = { misfire: 'catchup', maxCatchup: 10, overlap: 'allow' } as const;
+const policies = {
+  misfire: 'catchup',
+  maxCatchup: 10,
+  overlap: 'allow',
+} as const;
 const everyN = (n: number, timezone: string): Group => ({
   label: `cron */${n} ${timezone}`,
   schedule: (shift) => {
     const offset = ((-shift % n) + n) % n;
-    return { type: 'cron', expression: n === 60 ? `${offset} * * * *` : `${offset}-59/${n} * * * *`, timezone, ...policies };
+    return {
+      type: 'cron',
+      expression: n === 60 ? `${offset} * * * *` : `${offset}-59/${n} * * * *`,
+      timezone,
+      ...policies,
+    };
   },
 });
 const interval = (every: string, anchor: string): Group => ({
   label: `interval ${every}`,
-  schedule: (shift) => ({ type: 'interval', every, anchor: new Date(Date.parse(anchor) - shift * MINUTE).toISOString(), ...policies }),
+  schedule: (shift) => ({
+    type: 'interval',
+    every,
+    anchor: new Date(Date.parse(anchor) - shift * MINUTE).toISOString(),
+    ...policies,
+  }),
 });
 const GROUPS: Group[] = [
   everyN(1, 'UTC'),
@@ -65,7 +90,11 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
 
   beforeAll(async () => {
     db = await freshDatabase();
-    apis = await Promise.all(['api-1', 'api-2', 'api-3'].map((name) => startApi(name, db.url, { DB_POOL_SIZE: '8' })));
+    apis = await Promise.all(
+      ['api-1', 'api-2', 'api-3'].map((name) =>
+        startApi(name, db.url, { DB_POOL_SIZE: '8' }),
+      ),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -74,7 +103,10 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
     await db?.drop();
   }, 60_000);
 
-  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => db.dataSource.query(text, params);
+  const sql = <T = Record<string, unknown>>(
+    text: string,
+    params: unknown[] = [],
+  ): Promise<T[]> => db.dataSource.query(text, params);
 
   /**
    * One simulated minute passes: every stored instant (fires, schedule starts, runs' fires and queue times) moves a
@@ -84,18 +116,34 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
    */
   async function shiftOneMinute(shift: number): Promise<void> {
     await db.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE pipelines SET next_fire_at = next_fire_at - interval '1 minute', schedule_since = schedule_since - interval '1 minute'`);
+      await manager.query(
+        `UPDATE pipelines SET next_fire_at = next_fire_at - interval '1 minute', schedule_since = schedule_since - interval '1 minute'`,
+      );
       for (const [index, group] of GROUPS.entries()) {
-        await manager.query(`UPDATE pipelines SET ir = jsonb_set(ir, '{schedule}', $2::jsonb) WHERE name LIKE $1 || '-%'`, [`g${index}`, JSON.stringify(group.schedule(shift))]);
+        await manager.query(
+          `UPDATE pipelines SET ir = jsonb_set(ir, '{schedule}', $2::jsonb) WHERE name LIKE $1 || '-%'`,
+          [`g${index}`, JSON.stringify(group.schedule(shift))],
+        );
       }
-      await manager.query(`UPDATE pipeline_runs SET scheduled_for = scheduled_for - interval '100 years', queued_at = queued_at - interval '1 minute'`);
-      await manager.query(`UPDATE pipeline_runs SET scheduled_for = scheduled_for + interval '100 years' - interval '1 minute'`);
+      await manager.query(
+        `UPDATE pipeline_runs SET scheduled_for = scheduled_for - interval '100 years', queued_at = queued_at - interval '1 minute'`,
+      );
+      await manager.query(
+        `UPDATE pipeline_runs SET scheduled_for = scheduled_for + interval '100 years' - interval '1 minute'`,
+      );
     });
   }
 
   it('dispatches every predicted fire exactly once', async () => {
     const tenants = [];
-    for (let i = 0; i < TENANTS; i++) tenants.push(await createTenant(db, `load-${i}`, i % 2 === 0 ? 'UTC' : 'America/New_York'));
+    for (let i = 0; i < TENANTS; i++)
+      tenants.push(
+        await createTenant(
+          db,
+          `load-${i}`,
+          i % 2 === 0 ? 'UTC' : 'America/New_York',
+        ),
+      );
     const [{ now: start }] = await sql<{ now: Date }>('SELECT now() AS now');
     // Created a minute ago: the first fires after that are due at once (or within the first simulated minute).
     const since = new Date(start.getTime() - MINUTE);
@@ -103,18 +151,34 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
     const setup = performance.now();
     for (const [index, group] of GROUPS.entries()) {
       const schedule = group.schedule(0);
-      const [first] = getCompiledSchedule(schedule, { timezone: 'UTC', anchor: since }).nextFireTimes(since, 1);
-      const count = Math.floor(perGroup) + (index < PIPELINES % GROUPS.length ? 1 : 0);
+      const [first] = getCompiledSchedule(schedule, {
+        timezone: 'UTC',
+        anchor: since,
+      }).nextFireTimes(since, 1);
+      const count =
+        Math.floor(perGroup) + (index < PIPELINES % GROUPS.length ? 1 : 0);
       // Set-based: one INSERT … SELECT per group, spread over the tenants.
       await sql(
         `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
          SELECT ($1::uuid[])[1 + g % $6], $2 || '-' || g, $3::jsonb, $4, $5, $7
            FROM generate_series(1, $8) AS g`,
-        [tenants.map((t) => t.id), `g${index}`, JSON.stringify({ version: 1, schedule, nodes: [] }), schedule.type, since, TENANTS, first, count],
+        [
+          tenants.map((t) => t.id),
+          `g${index}`,
+          JSON.stringify({ version: 1, schedule, nodes: [] }),
+          schedule.type,
+          since,
+          TENANTS,
+          first,
+          count,
+        ],
       );
     }
     const setupMs = performance.now() - setup;
-    expect((await sql<{ n: number }>('SELECT count(*)::int AS n FROM pipelines'))[0].n).toBe(PIPELINES);
+    expect(
+      (await sql<{ n: number }>('SELECT count(*)::int AS n FROM pipelines'))[0]
+        .n,
+    ).toBe(PIPELINES);
 
     const answers: TickResult[] = [];
     const statuses = new Map<number, number>();
@@ -122,7 +186,11 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
     for (let minute = 0; minute <= SIMULATED_MINUTES; minute++) {
       if (minute > 0) await shiftOneMinute(minute);
       const round = await Promise.all(
-        apis.flatMap((api) => Array.from({ length: TICKS_PER_PROCESS }, (_, i) => http<TickResult>(i % 2 ? 'GET' : 'POST', tickUrl(api), cronHeaders))),
+        apis.flatMap((api) =>
+          Array.from({ length: TICKS_PER_PROCESS }, (_, i) =>
+            http<TickResult>(i % 2 ? 'GET' : 'POST', tickUrl(api), cronHeaders),
+          ),
+        ),
       );
       for (const answer of round) {
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
@@ -130,28 +198,51 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
         if (answer.status === 200) answers.push(answer.body);
       }
     }
-    expect(Object.fromEntries(statuses)).toEqual({ 200: (SIMULATED_MINUTES + 1) * apis.length * TICKS_PER_PROCESS });
+    expect(Object.fromEntries(statuses)).toEqual({
+      200: (SIMULATED_MINUTES + 1) * apis.length * TICKS_PER_PROCESS,
+    });
 
     // The end of the window: the latest database instant at which a tick that ran (not skipped) looked for fires.
-    const [{ until }] = await sql<{ until: Date }>(`SELECT max(started_at) AS until FROM scheduler_ticks WHERE outcome = 'dispatched'`);
-    const [{ since: finalSince }] = await sql<{ since: Date }>(`SELECT min(schedule_since) AS since FROM pipelines`);
+    const [{ until }] = await sql<{ until: Date }>(
+      `SELECT max(started_at) AS until FROM scheduler_ticks WHERE outcome = 'dispatched'`,
+    );
+    const [{ since: finalSince }] = await sql<{ since: Date }>(
+      `SELECT min(schedule_since) AS since FROM pipelines`,
+    );
     let expectedRuns = 0;
     let missed = 0;
     let unexpected = 0;
     const perGroupExpected: string[] = [];
     for (const [index, group] of GROUPS.entries()) {
       const schedule = group.schedule(SIMULATED_MINUTES);
-      const fires = getCompiledSchedule(schedule, { timezone: 'UTC', anchor: finalSince }).firesBetween(finalSince, until, 10_000);
-      const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pipelines WHERE name LIKE $1 || '-%'`, [`g${index}`]);
+      const fires = getCompiledSchedule(schedule, {
+        timezone: 'UTC',
+        anchor: finalSince,
+      }).firesBetween(finalSince, until, 10_000);
+      const [{ n }] = await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pipelines WHERE name LIKE $1 || '-%'`,
+        [`g${index}`],
+      );
       expectedRuns += fires.length * n;
-      perGroupExpected.push(`${group.label.replace(/ /g, '_')}:${fires.length}`);
-      missed += (await sql<{ missed: number }>(MISSED_SQL, [`g${index}`, fires]))[0].missed;
-      unexpected += (await sql<{ unexpected: number }>(UNEXPECTED_SQL, [`g${index}`, fires]))[0].unexpected;
+      perGroupExpected.push(
+        `${group.label.replace(/ /g, '_')}:${fires.length}`,
+      );
+      missed += (
+        await sql<{ missed: number }>(MISSED_SQL, [`g${index}`, fires])
+      )[0].missed;
+      unexpected += (
+        await sql<{ unexpected: number }>(UNEXPECTED_SQL, [`g${index}`, fires])
+      )[0].unexpected;
     }
     const duplicates = (await sql(DUPLICATES_SQL)).length;
-    const [{ runs }] = await sql<{ runs: number }>('SELECT count(*)::int AS runs FROM pipeline_runs');
+    const [{ runs }] = await sql<{ runs: number }>(
+      'SELECT count(*)::int AS runs FROM pipeline_runs',
+    );
     const ran = answers.filter((a) => !a.skipped);
-    const dispatchedSum = ran.reduce((sum, a) => sum + (a.skipped ? 0 : a.dispatched), 0);
+    const dispatchedSum = ran.reduce(
+      (sum, a) => sum + (a.skipped ? 0 : a.dispatched),
+      0,
+    );
     const busiest = Math.max(...ran.map((a) => (a.skipped ? 0 : a.durationMs)));
 
     process.stdout.write(`RELIABILITY exactly-once query: ${DUPLICATES_SQL}\n`);

@@ -14,7 +14,19 @@ import { Client } from 'pg';
 import type { TickResult } from '@flow/contracts';
 
 import { CHAOS, report } from './support/figures';
-import { cronHeaders, freePort, http, killAllChildren, spawnChild, sleep, startApi, tickUrl, waitFor, type ApiProcess, type Child } from './support/processes';
+import {
+  cronHeaders,
+  freePort,
+  http,
+  killAllChildren,
+  spawnChild,
+  sleep,
+  startApi,
+  tickUrl,
+  waitFor,
+  type ApiProcess,
+  type Child,
+} from './support/processes';
 
 const PG_SERVER = resolve(__dirname, 'support/pg-server.mjs');
 const MINUTE = 60_000;
@@ -28,7 +40,12 @@ describe('PostgreSQL restart under a running api', () => {
   let api: ApiProcess;
 
   async function startPostgres(): Promise<void> {
-    pg = spawnChild('pg-server', process.execPath, [PG_SERVER, dataDir, String(port)], {});
+    pg = spawnChild(
+      'pg-server',
+      process.execPath,
+      [PG_SERVER, dataDir, String(port)],
+      {},
+    );
     const line = await pg.waitForLine(/^READY /, 60_000);
     url = line.slice('READY '.length);
   }
@@ -38,7 +55,10 @@ describe('PostgreSQL restart under a running api', () => {
     pg = null;
   }
 
-  async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  async function sql<T = Record<string, unknown>>(
+    text: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
@@ -62,18 +82,37 @@ describe('PostgreSQL restart under a running api', () => {
   }, 90_000);
 
   it('answers 503 while the database is down, stays alive, recovers by itself and loses no fire', async () => {
-    const ready = () => http(`GET`, `${api.baseUrl}/api/v1/health/ready`, {}, 10_000);
-    const tick = () => http<TickResult>('POST', tickUrl(api), cronHeaders, 30_000);
+    const ready = () =>
+      http(`GET`, `${api.baseUrl}/api/v1/health/ready`, {}, 10_000);
+    const tick = () =>
+      http<TickResult>('POST', tickUrl(api), cronHeaders, 30_000);
     expect((await ready()).status).toBe(200);
 
-    const [{ id: tenantId }] = await sql<{ id: string }>(`INSERT INTO tenants (slug, name) VALUES ('restart', 'restart') RETURNING id`);
+    const [{ id: tenantId }] = await sql<{ id: string }>(
+      `INSERT INTO tenants (slug, name) VALUES ('restart', 'restart') RETURNING id`,
+    );
     const [{ now }] = await sql<{ now: Date }>('SELECT now() AS now');
     const fire = new Date(Math.floor(now.getTime() / MINUTE) * MINUTE);
     const insert = (prefix: string, count: number, nextFireAt: Date) =>
       sql(
         `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
          SELECT $1, $2 || g, $3::jsonb, 'cron', $4, $5 FROM generate_series(1, $6) AS g`,
-        [tenantId, prefix, JSON.stringify({ version: 1, schedule: { type: 'cron', expression: '* * * * *', timezone: 'UTC' }, nodes: [] }), new Date(fire.getTime() - 10 * MINUTE), nextFireAt, count],
+        [
+          tenantId,
+          prefix,
+          JSON.stringify({
+            version: 1,
+            schedule: {
+              type: 'cron',
+              expression: '* * * * *',
+              timezone: 'UTC',
+            },
+            nodes: [],
+          }),
+          new Date(fire.getTime() - 10 * MINUTE),
+          nextFireAt,
+          count,
+        ],
       );
     // Dispatched before the outage…
     await insert('before-', DUE, fire);
@@ -83,16 +122,27 @@ describe('PostgreSQL restart under a running api', () => {
     await insert('during-', DUE, fire);
 
     // A tick in flight when PostgreSQL stops: blocked on a row lock held by a side connection, mid-transaction.
-    const side = new Client({ connectionString: url, application_name: 'reliability-row-lock' });
+    const side = new Client({
+      connectionString: url,
+      application_name: 'reliability-row-lock',
+    });
     side.on('error', () => undefined); // the server going away is the point
     await side.connect();
     await side.query('BEGIN');
-    await side.query(`SELECT 1 FROM pipelines WHERE name = 'during-1' FOR UPDATE`);
+    await side.query(
+      `SELECT 1 FROM pipelines WHERE name = 'during-1' FOR UPDATE`,
+    );
     const inFlight = tick();
-    await waitFor('the tick to block mid-transaction', async () => {
-      const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow' AND wait_event_type = 'Lock'`);
-      return n === 1;
-    }, 30_000);
+    await waitFor(
+      'the tick to block mid-transaction',
+      async () => {
+        const [{ n }] = await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow' AND wait_event_type = 'Lock'`,
+        );
+        return n === 1;
+      },
+      30_000,
+    );
 
     const pid = api.pid;
     const outageStarted = performance.now();
@@ -120,10 +170,19 @@ describe('PostgreSQL restart under a running api', () => {
 
     await startPostgres();
     const upAt = performance.now();
-    await waitFor('the api to report ready again', async () => (await ready()).status === 200, 30_000, 250);
+    await waitFor(
+      'the api to report ready again',
+      async () => (await ready()).status === 200,
+      30_000,
+      250,
+    );
     const recoveredMs = performance.now() - upAt;
     const after = await tick();
-    const [{ runs, duplicates, stillDue }] = await sql<{ runs: number; duplicates: number; stillDue: number }>(
+    const [{ runs, duplicates, stillDue }] = await sql<{
+      runs: number;
+      duplicates: number;
+      stillDue: number;
+    }>(
       `SELECT count(*)::int AS runs,
               (SELECT count(*)::int FROM (SELECT 1 FROM pipeline_runs GROUP BY pipeline_id, scheduled_for HAVING count(*) > 1) d) AS duplicates,
               (SELECT count(*)::int FROM pipelines WHERE next_fire_at <= $1) AS "stillDue"
@@ -150,7 +209,11 @@ describe('PostgreSQL restart under a running api', () => {
     expect(api.alive()).toBe(true);
     expect(api.pid).toBe(pid);
     expect(after.status).toBe(200);
-    expect(after.body).toMatchObject({ skipped: false, due: DUE, dispatched: DUE });
+    expect(after.body).toMatchObject({
+      skipped: false,
+      due: DUE,
+      dispatched: DUE,
+    });
     expect(runs).toBe(2 * DUE);
     expect(duplicates).toBe(0);
     expect(stillDue).toBe(0);

@@ -25,7 +25,11 @@ const IR_SQL = `SELECT ir FROM pipelines WHERE tenant_id = $1 AND id = $2`;
 describe('row-level security: cost on the k6 read queries', () => {
   let t: TestApp;
   let probe: Client;
-  const tenants: { id: string; auth: Record<string, string>; pipelineId: string }[] = [];
+  const tenants: {
+    id: string;
+    auth: Record<string, string>;
+    pipelineId: string;
+  }[] = [];
 
   beforeAll(async () => {
     t = await createTestApp([PipelinesModule]);
@@ -35,26 +39,64 @@ describe('row-level security: cost on the k6 read queries', () => {
         `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
          SELECT $1, 'pipeline-' || lpad(g::text, 5, '0'), $2::jsonb, 'cron', now(), now() + interval '1 hour' FROM generate_series(1, $3) g
          RETURNING id`,
-        [tenant.id, JSON.stringify({ version: 1, schedule: { type: 'cron', expression: '*/15 * * * *' }, nodes: [{ id: 'orders', type: 'source', table: 'orders', columns: ['id', 'amount', 'status'] }, { id: 'out', type: 'target', input: 'orders', table: 'paid_orders', mode: 'append' }] }), PER_TENANT],
+        [
+          tenant.id,
+          JSON.stringify({
+            version: 1,
+            schedule: { type: 'cron', expression: '*/15 * * * *' },
+            nodes: [
+              {
+                id: 'orders',
+                type: 'source',
+                table: 'orders',
+                columns: ['id', 'amount', 'status'],
+              },
+              {
+                id: 'out',
+                type: 'target',
+                input: 'orders',
+                table: 'paid_orders',
+                mode: 'append',
+              },
+            ],
+          }),
+          PER_TENANT,
+        ],
       );
-      tenants.push({ id: tenant.id, auth: { authorization: `Bearer ${await t.tokenFor(tenant)}` }, pipelineId: id });
+      tenants.push({
+        id: tenant.id,
+        auth: { authorization: `Bearer ${await t.tokenFor(tenant)}` },
+        pipelineId: id,
+      });
     }
     await t.db.dataSource.query('ANALYZE pipelines');
     // The app connects as the owner (superuser here): RLS never applies to it. The probe plays a non-owner app role.
-    await t.db.dataSource.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'flow_rls_probe') THEN CREATE ROLE flow_rls_probe NOLOGIN; END IF; END $$`);
-    await t.db.dataSource.query(`GRANT SELECT ON pipelines, pipeline_runs TO flow_rls_probe`);
-    probe = new Client({ connectionString: t.db.url, application_name: 'reliability-rls' });
+    await t.db.dataSource.query(
+      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'flow_rls_probe') THEN CREATE ROLE flow_rls_probe NOLOGIN; END IF; END $$`,
+    );
+    await t.db.dataSource.query(
+      `GRANT SELECT ON pipelines, pipeline_runs TO flow_rls_probe`,
+    );
+    probe = new Client({
+      connectionString: t.db.url,
+      application_name: 'reliability-rls',
+    });
     await probe.connect();
     await probe.query('SET ROLE flow_rls_probe');
   }, 120_000);
 
   afterAll(async () => {
     await probe?.end().catch(() => undefined);
-    await t?.db.dataSource.query('REVOKE ALL ON pipelines, pipeline_runs FROM flow_rls_probe').catch(() => undefined);
+    await t?.db.dataSource
+      .query('REVOKE ALL ON pipelines, pipeline_runs FROM flow_rls_probe')
+      .catch(() => undefined);
     await t?.close();
   });
 
-  async function time(iterations: number, work: (i: number) => Promise<unknown>): Promise<number[]> {
+  async function time(
+    iterations: number,
+    work: (i: number) => Promise<unknown>,
+  ): Promise<number[]> {
     const samples: number[] = [];
     for (let i = 0; i < iterations; i++) {
       const started = performance.now();
@@ -67,17 +109,21 @@ describe('row-level security: cost on the k6 read queries', () => {
   const tenantOf = (i: number) => tenants[i % TENANTS];
   const plain = {
     list: (i: number) => probe.query(LIST_SQL, [tenantOf(i).id, null, 21]),
-    ir: (i: number) => probe.query(IR_SQL, [tenantOf(i).id, tenantOf(i).pipelineId]),
+    ir: (i: number) =>
+      probe.query(IR_SQL, [tenantOf(i).id, tenantOf(i).pipelineId]),
   };
-  const withGuc = (query: string, params: (i: number) => unknown[]) => async (i: number) => {
-    await probe.query('BEGIN');
-    try {
-      await probe.query(`SELECT set_config('flow.tenant_id', $1, true)`, [tenantOf(i).id]);
-      await probe.query(query, params(i));
-    } finally {
-      await probe.query('COMMIT');
-    }
-  };
+  const withGuc =
+    (query: string, params: (i: number) => unknown[]) => async (i: number) => {
+      await probe.query('BEGIN');
+      try {
+        await probe.query(`SELECT set_config('flow.tenant_id', $1, true)`, [
+          tenantOf(i).id,
+        ]);
+        await probe.query(query, params(i));
+      } finally {
+        await probe.query('COMMIT');
+      }
+    };
   const rls = {
     list: withGuc(LIST_SQL, (i) => [tenantOf(i).id, null, 21]),
     ir: withGuc(IR_SQL, (i) => [tenantOf(i).id, tenantOf(i).pipelineId]),
@@ -85,8 +131,20 @@ describe('row-level security: cost on the k6 read queries', () => {
 
   it('measures list and IR latency without and with RLS (GUC per transaction) and reports the cost', async () => {
     const endpoint = {
-      list: await time(ITERATIONS, (i) => t.app.inject({ method: 'GET', url: '/api/v1/pipelines?limit=20', headers: tenantOf(i).auth })),
-      ir: await time(ITERATIONS, (i) => t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${tenantOf(i).pipelineId}/ir`, headers: tenantOf(i).auth })),
+      list: await time(ITERATIONS, (i) =>
+        t.app.inject({
+          method: 'GET',
+          url: '/api/v1/pipelines?limit=20',
+          headers: tenantOf(i).auth,
+        }),
+      ),
+      ir: await time(ITERATIONS, (i) =>
+        t.app.inject({
+          method: 'GET',
+          url: `/api/v1/pipelines/${tenantOf(i).pipelineId}/ir`,
+          headers: tenantOf(i).auth,
+        }),
+      ),
     };
     await time(100, plain.list);
     const without = { list: [] as number[], ir: [] as number[] };
@@ -96,14 +154,22 @@ describe('row-level security: cost on the k6 read queries', () => {
       const admin = t.db.dataSource;
       if (on) {
         await admin.query(`ALTER TABLE pipelines ENABLE ROW LEVEL SECURITY`);
-        await admin.query(`ALTER TABLE pipeline_runs ENABLE ROW LEVEL SECURITY`);
-        await admin.query(`CREATE POLICY tenant_wall ON pipelines USING (tenant_id = nullif(current_setting('flow.tenant_id', true), '')::uuid)`);
-        await admin.query(`CREATE POLICY tenant_wall ON pipeline_runs USING (tenant_id = nullif(current_setting('flow.tenant_id', true), '')::uuid)`);
+        await admin.query(
+          `ALTER TABLE pipeline_runs ENABLE ROW LEVEL SECURITY`,
+        );
+        await admin.query(
+          `CREATE POLICY tenant_wall ON pipelines USING (tenant_id = nullif(current_setting('flow.tenant_id', true), '')::uuid)`,
+        );
+        await admin.query(
+          `CREATE POLICY tenant_wall ON pipeline_runs USING (tenant_id = nullif(current_setting('flow.tenant_id', true), '')::uuid)`,
+        );
       } else {
         await admin.query(`DROP POLICY IF EXISTS tenant_wall ON pipelines`);
         await admin.query(`DROP POLICY IF EXISTS tenant_wall ON pipeline_runs`);
         await admin.query(`ALTER TABLE pipelines DISABLE ROW LEVEL SECURITY`);
-        await admin.query(`ALTER TABLE pipeline_runs DISABLE ROW LEVEL SECURITY`);
+        await admin.query(
+          `ALTER TABLE pipeline_runs DISABLE ROW LEVEL SECURITY`,
+        );
       }
     };
     // Alternate blocks so that noise from the shared machine lands on both sides.
@@ -115,16 +181,28 @@ describe('row-level security: cost on the k6 read queries', () => {
       withRls.list.push(...(await time(ITERATIONS / blocks, rls.list)));
       withRls.ir.push(...(await time(ITERATIONS / blocks, rls.ir)));
       // The policy alone (GUC set once per session): what the filter costs without the extra round trips.
-      await probe.query(`SELECT set_config('flow.tenant_id', $1, false)`, [tenants[0].id]);
-      policyOnly.list.push(...(await time(ITERATIONS / blocks, (i) => probe.query(LIST_SQL, [tenants[0].id, null, 21 + (i % 1)]))));
+      await probe.query(`SELECT set_config('flow.tenant_id', $1, false)`, [
+        tenants[0].id,
+      ]);
+      policyOnly.list.push(
+        ...(await time(ITERATIONS / blocks, (i) =>
+          probe.query(LIST_SQL, [tenants[0].id, null, 21 + (i % 1)]),
+        )),
+      );
       await probe.query(`RESET flow.tenant_id`);
       // The wall really holds: another tenant's row is invisible, and no GUC means no rows.
-      const [leak] = (await withGuc(IR_SQL, () => [tenants[1].id, tenants[1].pipelineId])(0), await probe.query(`SELECT count(*)::int AS n FROM pipelines`)).rows;
+      const [leak] = (await withGuc(IR_SQL, () => [
+        tenants[1].id,
+        tenants[1].pipelineId,
+      ])(0),
+      await probe.query(`SELECT count(*)::int AS n FROM pipelines`)).rows;
       expect(leak.n).toBe(0);
       await enable(false);
     }
     const p = (values: number[], q: number) => percentile(values, q);
-    const costPct = (name: 'list' | 'ir') => ((p(withRls[name], 50) - p(without[name], 50)) / p(endpoint[name], 50)) * 100;
+    const costPct = (name: 'list' | 'ir') =>
+      ((p(withRls[name], 50) - p(without[name], 50)) / p(endpoint[name], 50)) *
+      100;
     report('rls-cost', {
       iterations: ITERATIONS,
       endpointListP50Ms: p(endpoint.list, 50),

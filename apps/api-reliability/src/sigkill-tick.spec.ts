@@ -9,9 +9,23 @@ import type { Client } from 'pg';
 
 import type { TickResult } from '@flow/contracts';
 
-import { createTenant, freshDatabase, sideConnection, tickLockHolders, type TestDatabase } from './support/database';
+import {
+  createTenant,
+  freshDatabase,
+  sideConnection,
+  tickLockHolders,
+  type TestDatabase,
+} from './support/database';
 import { CHAOS, report } from './support/figures';
-import { cronHeaders, http, killAllChildren, startApi, tickUrl, waitFor, type ApiProcess } from './support/processes';
+import {
+  cronHeaders,
+  http,
+  killAllChildren,
+  startApi,
+  tickUrl,
+  waitFor,
+  type ApiProcess,
+} from './support/processes';
 
 const DUE = CHAOS ? 50_000 : 20_000;
 const MINUTE = 60_000;
@@ -25,7 +39,10 @@ describe('SIGKILL of an api process in the middle of a tick', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    [victim, survivor] = await Promise.all([startApi('api-victim', db.url), startApi('api-survivor', db.url)]);
+    [victim, survivor] = await Promise.all([
+      startApi('api-victim', db.url),
+      startApi('api-survivor', db.url),
+    ]);
     probe = await sideConnection(db.url, 'reliability-probe');
   }, 120_000);
 
@@ -37,7 +54,10 @@ describe('SIGKILL of an api process in the middle of a tick', () => {
     await db?.drop();
   }, 60_000);
 
-  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => db.dataSource.query(text, params);
+  const sql = <T = Record<string, unknown>>(
+    text: string,
+    params: unknown[] = [],
+  ): Promise<T[]> => db.dataSource.query(text, params);
 
   it('commits nothing of the killed tick, frees the lock, and the next tick dispatches everything due', async () => {
     const tenant = await createTenant(db, 'sigkill');
@@ -46,32 +66,66 @@ describe('SIGKILL of an api process in the middle of a tick', () => {
     await sql(
       `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
        SELECT $1, 'p-' || g, $2::jsonb, 'cron', $3, $4 FROM generate_series(1, $5) AS g`,
-      [tenant.id, JSON.stringify({ version: 1, schedule: { type: 'cron', expression: '* * * * *', timezone: 'UTC' }, nodes: [] }), new Date(fire.getTime() - 10 * MINUTE), fire, DUE],
+      [
+        tenant.id,
+        JSON.stringify({
+          version: 1,
+          schedule: { type: 'cron', expression: '* * * * *', timezone: 'UTC' },
+          nodes: [],
+        }),
+        new Date(fire.getTime() - 10 * MINUTE),
+        fire,
+        DUE,
+      ],
     );
     const checksum = async () =>
-      (await sql<{ sum: string }>(`SELECT md5(string_agg(id::text || next_fire_at::text, ',' ORDER BY id)) AS sum FROM pipelines`))[0].sum;
+      (
+        await sql<{ sum: string }>(
+          `SELECT md5(string_agg(id::text || next_fire_at::text, ',' ORDER BY id)) AS sum FROM pipelines`,
+        )
+      )[0].sum;
     const before = await checksum();
 
     // Lock a pipeline of the third batch (the tick reads due pipelines in (next_fire_at, id) order, 5,000 at a time).
-    const [{ id: blocker }] = await sql<{ id: string }>(`SELECT id FROM pipelines ORDER BY next_fire_at, id OFFSET 12000 LIMIT 1`);
+    const [{ id: blocker }] = await sql<{ id: string }>(
+      `SELECT id FROM pipelines ORDER BY next_fire_at, id OFFSET 12000 LIMIT 1`,
+    );
     side = await sideConnection(db.url, 'reliability-row-lock');
     await side.query('BEGIN');
-    await side.query('SELECT 1 FROM pipelines WHERE id = $1 FOR UPDATE', [blocker]);
+    await side.query('SELECT 1 FROM pipelines WHERE id = $1 FOR UPDATE', [
+      blocker,
+    ]);
 
     const started = performance.now();
-    const killedTick = http<TickResult>('POST', tickUrl(victim), cronHeaders, 60_000);
+    const killedTick = http<TickResult>(
+      'POST',
+      tickUrl(victim),
+      cronHeaders,
+      60_000,
+    );
     // The tick is mid-transaction: it holds the advisory lock and its dispatch statement for the third batch waits for
     // the row lock, with the first two batches' runs inserted.
-    await waitFor('the tick to hold the lock and wait on the row lock', async () => {
-      const { rows } = await probe.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow' AND wait_event_type = 'Lock' AND state = 'active'
+    await waitFor(
+      'the tick to hold the lock and wait on the row lock',
+      async () => {
+        const { rows } = await probe.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow' AND wait_event_type = 'Lock' AND state = 'active'
             AND query LIKE 'WITH fires AS%'`,
-      );
-      return rows[0].n === 1 && (await tickLockHolders(probe)) === 1;
-    }, 30_000);
+        );
+        return rows[0].n === 1 && (await tickLockHolders(probe)) === 1;
+      },
+      30_000,
+    );
     const midTickMs = performance.now() - started;
-    const concurrent = await http<TickResult>('POST', tickUrl(survivor), cronHeaders);
-    expect(concurrent).toMatchObject({ status: 200, body: { skipped: true, reason: 'locked' } });
+    const concurrent = await http<TickResult>(
+      'POST',
+      tickUrl(survivor),
+      cronHeaders,
+    );
+    expect(concurrent).toMatchObject({
+      status: 200,
+      body: { skipped: true, reason: 'locked' },
+    });
 
     const victimPid = victim.pid;
     await victim.stop('SIGKILL');
@@ -82,25 +136,44 @@ describe('SIGKILL of an api process in the middle of a tick', () => {
     await side.end();
     side = null;
     const releaseStarted = performance.now();
-    await waitFor('the advisory lock to be released', async () => (await tickLockHolders(probe)) === 0, 30_000);
+    await waitFor(
+      'the advisory lock to be released',
+      async () => (await tickLockHolders(probe)) === 0,
+      30_000,
+    );
     const lockReleasedMs = performance.now() - releaseStarted;
 
-    const [{ runs: runsAfterKill }] = await sql<{ runs: number }>('SELECT count(*)::int AS runs FROM pipeline_runs');
-    const [{ ticks: committedTicks }] = await sql<{ ticks: number }>(`SELECT count(*)::int AS ticks FROM scheduler_ticks WHERE outcome = 'dispatched'`);
+    const [{ runs: runsAfterKill }] = await sql<{ runs: number }>(
+      'SELECT count(*)::int AS runs FROM pipeline_runs',
+    );
+    const [{ ticks: committedTicks }] = await sql<{ ticks: number }>(
+      `SELECT count(*)::int AS ticks FROM scheduler_ticks WHERE outcome = 'dispatched'`,
+    );
     expect(runsAfterKill).toBe(0);
     expect(committedTicks).toBe(0);
     expect(await checksum()).toBe(before);
 
-    const next = await http<TickResult>('POST', tickUrl(survivor), cronHeaders, 60_000);
+    const next = await http<TickResult>(
+      'POST',
+      tickUrl(survivor),
+      cronHeaders,
+      60_000,
+    );
     expect(next.status).toBe(200);
     const result = next.body;
     if (result.skipped) throw new Error('the next tick was skipped');
-    const [{ runs, pipelines, duplicates }] = await sql<{ runs: number; pipelines: number; duplicates: number }>(
+    const [{ runs, pipelines, duplicates }] = await sql<{
+      runs: number;
+      pipelines: number;
+      duplicates: number;
+    }>(
       `SELECT count(*)::int AS runs, count(DISTINCT pipeline_id)::int AS pipelines,
               (SELECT count(*)::int FROM (SELECT 1 FROM pipeline_runs GROUP BY pipeline_id, scheduled_for HAVING count(*) > 1) d) AS duplicates
          FROM pipeline_runs`,
     );
-    const [{ stillDue }] = await sql<{ stillDue: number }>(`SELECT count(*)::int AS "stillDue" FROM pipelines WHERE next_fire_at <= now()`);
+    const [{ stillDue }] = await sql<{ stillDue: number }>(
+      `SELECT count(*)::int AS "stillDue" FROM pipelines WHERE next_fire_at <= now()`,
+    );
     report('sigkill-mid-tick', {
       due: DUE,
       killedPid: victimPid,

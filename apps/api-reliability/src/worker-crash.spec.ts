@@ -8,9 +8,19 @@
  */
 import type { Client } from 'pg';
 
-import { createTenant, freshDatabase, sideConnection, type TestDatabase } from './support/database';
+import {
+  createTenant,
+  freshDatabase,
+  sideConnection,
+  type TestDatabase,
+} from './support/database';
 import { CHAOS, report } from './support/figures';
-import { killAllChildren, startWorker, waitFor, type Child } from './support/processes';
+import {
+  killAllChildren,
+  startWorker,
+  waitFor,
+  type Child,
+} from './support/processes';
 
 const ROWS = CHAOS ? 1_000_000 : 200_000;
 
@@ -30,34 +40,78 @@ describe('worker crash mid-run', () => {
     await db?.drop();
   }, 60_000);
 
-  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => db.dataSource.query(text, params);
-  type RunRow = { status: string; attempt: number; error: string | null; rows_written: number | null; worker_id: string | null };
-  const runRow = async (id: string) => (await sql<RunRow>(`SELECT status, attempt, error, rows_written, worker_id FROM pipeline_runs WHERE id = $1`, [id]))[0];
+  const sql = <T = Record<string, unknown>>(
+    text: string,
+    params: unknown[] = [],
+  ): Promise<T[]> => db.dataSource.query(text, params);
+  type RunRow = {
+    status: string;
+    attempt: number;
+    error: string | null;
+    rows_written: number | null;
+    worker_id: string | null;
+  };
+  const runRow = async (id: string) =>
+    (
+      await sql<RunRow>(
+        `SELECT status, attempt, error, rows_written, worker_id FROM pipeline_runs WHERE id = $1`,
+        [id],
+      )
+    )[0];
 
   it('reaps and retries the run; the target holds the rows exactly once', async () => {
     const tenant = await createTenant(db, 'crash');
-    await sql(`CREATE TABLE ${tenant.schema}.events AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, ${ROWS}) AS g`);
-    await sql(`CREATE TABLE ${tenant.schema}.events_copy (id integer, payload text)`);
+    await sql(
+      `CREATE TABLE ${tenant.schema}.events AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, ${ROWS}) AS g`,
+    );
+    await sql(
+      `CREATE TABLE ${tenant.schema}.events_copy (id integer, payload text)`,
+    );
     const ir = {
       version: 1,
       nodes: [
-        { id: 'events', type: 'source', table: 'events', columns: ['id', 'payload'] },
-        { id: 'out', type: 'target', input: 'events', table: 'events_copy', mode: 'append' },
+        {
+          id: 'events',
+          type: 'source',
+          table: 'events',
+          columns: ['id', 'payload'],
+        },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'events',
+          table: 'events_copy',
+          mode: 'append',
+        },
       ],
     };
-    const [{ id: pipelineId }] = await sql<{ id: string }>(`INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'copy', $2::jsonb) RETURNING id`, [tenant.id, JSON.stringify(ir)]);
-    const [{ id: runId }] = await sql<{ id: string }>(`INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger) VALUES ($1, $2, 'manual') RETURNING id`, [tenant.id, pipelineId]);
+    const [{ id: pipelineId }] = await sql<{ id: string }>(
+      `INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'copy', $2::jsonb) RETURNING id`,
+      [tenant.id, JSON.stringify(ir)],
+    );
+    const [{ id: runId }] = await sql<{ id: string }>(
+      `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger) VALUES ($1, $2, 'manual') RETURNING id`,
+      [tenant.id, pipelineId],
+    );
 
     side = await sideConnection(db.url, 'reliability-table-lock');
     await side.query('BEGIN');
-    await side.query(`LOCK TABLE ${tenant.schema}.events_copy IN ACCESS EXCLUSIVE MODE`);
+    await side.query(
+      `LOCK TABLE ${tenant.schema}.events_copy IN ACCESS EXCLUSIVE MODE`,
+    );
 
     const first = await startWorker('worker-1', db.url);
     workers.push(first);
-    await waitFor('worker-1 to claim the run and block on the target', async () => {
-      const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow' AND wait_event_type = 'Lock'`);
-      return n === 1 && (await runRow(runId)).status === 'running';
-    }, 30_000);
+    await waitFor(
+      'worker-1 to claim the run and block on the target',
+      async () => {
+        const [{ n }] = await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow' AND wait_event_type = 'Lock'`,
+        );
+        return n === 1 && (await runRow(runId)).status === 'running';
+      },
+      30_000,
+    );
     const claimed = await runRow(runId);
     expect(claimed).toMatchObject({ status: 'running', attempt: 1 });
 
@@ -66,31 +120,64 @@ describe('worker crash mid-run', () => {
     await side.end();
     side = null;
     // The dead worker's backend finishes its blocked statement, finds no client and rolls back.
-    await waitFor('the killed worker’s sessions to end', async () => {
-      const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow'`);
-      return n === 0;
-    }, 30_000);
-    const [{ n: rowsAfterKill }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${tenant.schema}.events_copy`);
+    await waitFor(
+      'the killed worker’s sessions to end',
+      async () => {
+        const [{ n }] = await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow'`,
+        );
+        return n === 0;
+      },
+      30_000,
+    );
+    const [{ n: rowsAfterKill }] = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${tenant.schema}.events_copy`,
+    );
     expect(rowsAfterKill).toBe(0);
-    expect(await runRow(runId)).toMatchObject({ status: 'running', attempt: 1 }); // a zombie until reaped
+    expect(await runRow(runId)).toMatchObject({
+      status: 'running',
+      attempt: 1,
+    }); // a zombie until reaped
 
     // Expire the heartbeat (instead of waiting 30 s), then let a second worker's reaper (every 10 s) find it.
-    await sql(`UPDATE pipeline_runs SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [runId]);
+    await sql(
+      `UPDATE pipeline_runs SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`,
+      [runId],
+    );
     const second = await startWorker('worker-2', db.url);
     workers.push(second);
     const reapStarted = performance.now();
-    await waitFor('the reaper to requeue the run', async () => (await runRow(runId)).status === 'queued', 30_000, 250);
+    await waitFor(
+      'the reaper to requeue the run',
+      async () => (await runRow(runId)).status === 'queued',
+      30_000,
+      250,
+    );
     const reapedAfterMs = performance.now() - reapStarted;
     const reaped = await runRow(runId);
-    expect(reaped.error).toMatch(/heartbeat expired: worker .* stopped responding during attempt 1/);
+    expect(reaped.error).toMatch(
+      /heartbeat expired: worker .* stopped responding during attempt 1/,
+    );
     // Skip the 30 s backoff.
-    await sql(`UPDATE pipeline_runs SET available_at = now() WHERE id = $1 AND status = 'queued'`, [runId]);
+    await sql(
+      `UPDATE pipeline_runs SET available_at = now() WHERE id = $1 AND status = 'queued'`,
+      [runId],
+    );
     const retryStarted = performance.now();
-    await waitFor('the retry to succeed', async () => (await runRow(runId)).status === 'succeeded', 60_000, 250);
+    await waitFor(
+      'the retry to succeed',
+      async () => (await runRow(runId)).status === 'succeeded',
+      60_000,
+      250,
+    );
     const retryMs = performance.now() - retryStarted;
 
     const done = await runRow(runId);
-    const [{ rows, distinctIds, matching }] = await sql<{ rows: number; distinctIds: number; matching: number }>(
+    const [{ rows, distinctIds, matching }] = await sql<{
+      rows: number;
+      distinctIds: number;
+      matching: number;
+    }>(
       `SELECT count(*)::int AS rows, count(DISTINCT c.id)::int AS "distinctIds",
               count(*) FILTER (WHERE c.payload = md5(c.id::text))::int AS matching
          FROM ${tenant.schema}.events_copy c`,
@@ -107,7 +194,11 @@ describe('worker crash mid-run', () => {
       distinctIds,
       duplicates: rows - distinctIds,
     });
-    expect(done).toMatchObject({ status: 'succeeded', attempt: 2, rows_written: ROWS });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      attempt: 2,
+      rows_written: ROWS,
+    });
     expect(rows).toBe(ROWS);
     expect(distinctIds).toBe(ROWS);
     expect(matching).toBe(ROWS);

@@ -10,18 +10,31 @@ export function freshDatabase(poolSize = 4): Promise<TestDatabase> {
 }
 
 /** Creates a tenant and its schema the way TenantsService does (one transaction). */
-export async function createTenant(db: TestDatabase, slug: string, timezone = 'UTC'): Promise<{ id: string; slug: string; schema: string }> {
+export async function createTenant(
+  db: TestDatabase,
+  slug: string,
+  timezone = 'UTC',
+): Promise<{ id: string; slug: string; schema: string }> {
   const schema = `tenant_${slug.replace(/-/g, '_')}`;
   return db.dataSource.transaction(async (manager) => {
-    const [row] = (await manager.query(`INSERT INTO tenants (slug, name, timezone) VALUES ($1, $1, $2) RETURNING id`, [slug, timezone])) as { id: string }[];
+    const [row] = (await manager.query(
+      `INSERT INTO tenants (slug, name, timezone) VALUES ($1, $1, $2) RETURNING id`,
+      [slug, timezone],
+    )) as { id: string }[];
     await manager.query(`CREATE SCHEMA "${schema}"`);
     return { id: row.id, slug, schema };
   });
 }
 
 /** A pg client outside any pool (side connections that hold locks, probes). Caller ends it. */
-export async function sideConnection(url: string, applicationName = 'reliability-side'): Promise<Client> {
-  const client = new Client({ connectionString: url, application_name: applicationName });
+export async function sideConnection(
+  url: string,
+  applicationName = 'reliability-side',
+): Promise<Client> {
+  const client = new Client({
+    connectionString: url,
+    application_name: applicationName,
+  });
   await client.connect();
   return client;
 }

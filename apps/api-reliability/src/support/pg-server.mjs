@@ -16,7 +16,14 @@ const cluster = new EmbeddedPostgres({
   password: 'flow-restart',
   persistent: true,
   createPostgresUser: true,
-  postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+  postgresFlags: [
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+  ],
   onLog: (line) => log.push(String(line)),
   onError: (line) => log.push(String(line)),
 });
@@ -49,8 +56,12 @@ try {
     if (!alive) rmSync(pidFile, { force: true });
   }
   await cluster.start();
-  process.stdout.write(`READY postgres://postgres:flow-restart@127.0.0.1:${port}/postgres\n`);
+  process.stdout.write(
+    `READY postgres://postgres:flow-restart@127.0.0.1:${port}/postgres\n`,
+  );
 } catch (error) {
-  process.stderr.write(`pg-server failed: ${error}\n${log.slice(-30).join('\n')}\n`);
+  process.stderr.write(
+    `pg-server failed: ${error}\n${log.slice(-30).join('\n')}\n`,
+  );
   process.exit(1);
 }

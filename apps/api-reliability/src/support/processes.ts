@@ -47,9 +47,23 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function spawnChild(name: string, command: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(command, args, { cwd: WORKSPACE_ROOT, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error(`${name}: could not spawn ${command}`);
+export function spawnChild(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Child {
+  const child = spawn(command, args, {
+    cwd: WORKSPACE_ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined)
+    throw new Error(`${name}: could not spawn ${command}`);
   const output: string[] = [];
   const listeners = new Set<(line: string) => void>();
   const onData = (chunk: Buffer) => {
@@ -62,8 +76,12 @@ export function spawnChild(name: string, command: string, args: string[], env: R
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null =
+    null;
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+  }>((done) => {
     child.once('exit', (code, signal) => {
       exitInfo = { code, signal };
       children.delete(handle);
@@ -80,10 +98,15 @@ export function spawnChild(name: string, command: string, args: string[], env: R
     async stop(signal = 'SIGTERM', graceMs = 10_000) {
       if (exitInfo) return;
       child.kill(signal);
-      const timer = new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), graceMs).unref());
+      const timer = new Promise<'timeout'>((done) =>
+        setTimeout(() => done('timeout'), graceMs).unref(),
+      );
       if ((await Promise.race([exited, timer])) === 'timeout' && !exitInfo) {
         child.kill('SIGKILL');
-        await Promise.race([exited, new Promise((done) => setTimeout(done, 5_000).unref())]);
+        await Promise.race([
+          exited,
+          new Promise((done) => setTimeout(done, 5_000).unref()),
+        ]);
       }
     },
     waitForLine(pattern, timeoutMs) {
@@ -99,9 +122,23 @@ export function spawnChild(name: string, command: string, args: string[], env: R
         const listener = (line: string) => {
           if (pattern.test(line)) finish(null, line);
         };
-        const timer = setTimeout(() => finish(new Error(`${name}: no line matching ${pattern} within ${timeoutMs} ms\n${output.slice(-40).join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            finish(
+              new Error(
+                `${name}: no line matching ${pattern} within ${timeoutMs} ms\n${output.slice(-40).join('\n')}`,
+              ),
+            ),
+          timeoutMs,
+        );
         listeners.add(listener);
-        void exited.then((info) => finish(new Error(`${name} exited (${JSON.stringify(info)}) before printing ${pattern}\n${output.slice(-40).join('\n')}`)));
+        void exited.then((info) =>
+          finish(
+            new Error(
+              `${name} exited (${JSON.stringify(info)}) before printing ${pattern}\n${output.slice(-40).join('\n')}`,
+            ),
+          ),
+        );
       });
     },
   };
@@ -109,7 +146,10 @@ export function spawnChild(name: string, command: string, args: string[], env: R
   return handle;
 }
 
-function bundleEnv(databaseUrl: string, extra: Record<string, string>): Record<string, string> {
+function bundleEnv(
+  databaseUrl: string,
+  extra: Record<string, string>,
+): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
     CRON_SECRET,
@@ -123,27 +163,46 @@ function bundleEnv(databaseUrl: string, extra: Record<string, string>): Record<s
 }
 
 function assertBundle(): void {
-  if (!existsSync(API_BUNDLE)) throw new Error(`${API_BUNDLE} is missing: run \`npx nx build api\` (the reliability target depends on it)`);
+  if (!existsSync(API_BUNDLE))
+    throw new Error(
+      `${API_BUNDLE} is missing: run \`npx nx build api\` (the reliability target depends on it)`,
+    );
 }
 
 /** `node dist/apps/api/main.js serve` on a free port; resolves once `/api/v1/health/live` answers. */
-export async function startApi(name: string, databaseUrl: string, env: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startApi(
+  name: string,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<ApiProcess> {
   assertBundle();
   const port = await freePort();
-  const child = spawnChild(name, process.execPath, [API_BUNDLE, 'serve'], bundleEnv(databaseUrl, { PORT: String(port), HOST: '127.0.0.1', ...env }));
+  const child = spawnChild(
+    name,
+    process.execPath,
+    [API_BUNDLE, 'serve'],
+    bundleEnv(databaseUrl, { PORT: String(port), HOST: '127.0.0.1', ...env }),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 45_000;
   for (;;) {
-    if (!child.alive()) throw new Error(`${name} exited during start\n${child.output.slice(-40).join('\n')}`);
+    if (!child.alive())
+      throw new Error(
+        `${name} exited during start\n${child.output.slice(-40).join('\n')}`,
+      );
     try {
-      const response = await fetch(`${baseUrl}/api/v1/health/live`, { signal: AbortSignal.timeout(1_000) });
+      const response = await fetch(`${baseUrl}/api/v1/health/live`, {
+        signal: AbortSignal.timeout(1_000),
+      });
       if (response.status === 200) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       await child.stop('SIGKILL');
-      throw new Error(`${name} did not become live within 45 s\n${child.output.slice(-40).join('\n')}`);
+      throw new Error(
+        `${name} did not become live within 45 s\n${child.output.slice(-40).join('\n')}`,
+      );
     }
     await sleep(200);
   }
@@ -151,9 +210,22 @@ export async function startApi(name: string, databaseUrl: string, env: Record<st
 }
 
 /** `node dist/apps/api/main.js worker`; resolves once it says it is running. */
-export async function startWorker(name: string, databaseUrl: string, env: Record<string, string> = {}): Promise<Child> {
+export async function startWorker(
+  name: string,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<Child> {
   assertBundle();
-  const child = spawnChild(name, process.execPath, [API_BUNDLE, 'worker'], bundleEnv(databaseUrl, { LOG_LEVEL: 'info', WORKER_CONCURRENCY: '1', ...env }));
+  const child = spawnChild(
+    name,
+    process.execPath,
+    [API_BUNDLE, 'worker'],
+    bundleEnv(databaseUrl, {
+      LOG_LEVEL: 'info',
+      WORKER_CONCURRENCY: '1',
+      ...env,
+    }),
+  );
   await child.waitForLine(/Worker process running/, 45_000);
   return child;
 }
@@ -163,7 +235,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` every `intervalMs` until it returns a truthy value; throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs: number, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
   for (;;) {
@@ -173,7 +250,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T | null | u
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+      );
     await sleep(intervalMs);
   }
 }
@@ -185,10 +265,19 @@ export interface HttpAnswer<T = unknown> {
 }
 
 /** One HTTP call with a timeout; never throws for HTTP statuses (network errors → status 0). */
-export async function http<T = unknown>(method: string, url: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<HttpAnswer<T>> {
+export async function http<T = unknown>(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<HttpAnswer<T>> {
   const started = performance.now();
   try {
-    const response = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, {
+      method,
+      headers,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -196,11 +285,20 @@ export async function http<T = unknown>(method: string, url: string, headers: Re
     } catch {
       // not JSON
     }
-    return { status: response.status, body: body as T, ms: performance.now() - started };
+    return {
+      status: response.status,
+      body: body as T,
+      ms: performance.now() - started,
+    };
   } catch (error) {
-    return { status: 0, body: String(error) as T, ms: performance.now() - started };
+    return {
+      status: 0,
+      body: String(error) as T,
+      ms: performance.now() - started,
+    };
   }
 }
 
-export const tickUrl = (api: ApiProcess) => `${api.baseUrl}/api/v1/cron/flow-scheduler-tick`;
+export const tickUrl = (api: ApiProcess) =>
+  `${api.baseUrl}/api/v1/cron/flow-scheduler-tick`;
 export const cronHeaders = { authorization: `Bearer ${CRON_SECRET}` };

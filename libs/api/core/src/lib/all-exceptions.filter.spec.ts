@@ -21,8 +21,20 @@ describe('AllExceptionsFilter: body parser errors', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://localhost/unused', CRON_SECRET: 'x'.repeat(16), AUTH_JWT_SECRET: 'y'.repeat(16), BODY_LIMIT_BYTES: '2048' });
-    app = await createHttpApp({ module: class Root {}, imports: [FlowConfigModule.forRoot(config), EchoModule] }, config, { logger: false, openApi: false });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://localhost/unused',
+      CRON_SECRET: 'x'.repeat(16),
+      AUTH_JWT_SECRET: 'y'.repeat(16),
+      BODY_LIMIT_BYTES: '2048',
+    });
+    app = await createHttpApp(
+      {
+        module: class Root {},
+        imports: [FlowConfigModule.forRoot(config), EchoModule],
+      },
+      config,
+      { logger: false, openApi: false },
+    );
     await app.getHttpAdapter().getInstance().ready();
   });
 
@@ -33,21 +45,52 @@ describe('AllExceptionsFilter: body parser errors', () => {
   it.each([
     ['invalid JSON', 'application/json', '{"name":', 400],
     ['an empty JSON body', 'application/json', '', 400],
-    ['a __proto__ key', 'application/json', '{"__proto__":{"polluted":true}}', 400],
-    ['a constructor.prototype key', 'application/json', '{"constructor":{"prototype":{"polluted":true}}}', 400],
-    ['a body over the limit', 'application/json', JSON.stringify({ name: 'x'.repeat(4096) }), 413],
+    [
+      'a __proto__ key',
+      'application/json',
+      '{"__proto__":{"polluted":true}}',
+      400,
+    ],
+    [
+      'a constructor.prototype key',
+      'application/json',
+      '{"constructor":{"prototype":{"polluted":true}}}',
+      400,
+    ],
+    [
+      'a body over the limit',
+      'application/json',
+      JSON.stringify({ name: 'x'.repeat(4096) }),
+      413,
+    ],
     ['an unsupported media type', 'text/xml', '<name>x</name>', 415],
-  ])('answers %s with the error shape and details naming the body', async (_case, contentType, payload, status) => {
-    const response = await app.inject({ method: 'POST', url: '/api/v1/echo', headers: { 'content-type': contentType }, payload });
-    expect(response.statusCode).toBe(status);
-    const body = response.json();
-    expect(body).toMatchObject({ statusCode: status, error: expect.any(String), message: expect.any(String) });
-    expect(body.details).toEqual([{ path: 'body', message: body.message }]);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-  });
+  ])(
+    'answers %s with the error shape and details naming the body',
+    async (_case, contentType, payload, status) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/echo',
+        headers: { 'content-type': contentType },
+        payload,
+      });
+      expect(response.statusCode).toBe(status);
+      const body = response.json();
+      expect(body).toMatchObject({
+        statusCode: status,
+        error: expect.any(String),
+        message: expect.any(String),
+      });
+      expect(body.details).toEqual([{ path: 'body', message: body.message }]);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    },
+  );
 
   it('leaves a valid body alone', async () => {
-    const response = await app.inject({ method: 'POST', url: '/api/v1/echo', payload: { name: 'ok' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/echo',
+      payload: { name: 'ok' },
+    });
     expect(response.json()).toEqual({ name: 'ok' });
   });
 });
