@@ -26,6 +26,13 @@ const stages = [
     'npx',
     ['nx', 'run', 'api-reliability:reliability', '--outputStyle=static'],
   ],
+  // The built api + console against PostgreSQL (its own database on TEST_DATABASE_URL), in Debian's chromium; the
+  // api and console builds it depends on are cache hits after the stage above.
+  [
+    'console e2e (Playwright)',
+    'npx',
+    ['nx', 'e2e', 'console-e2e', '--outputStyle=static'],
+  ],
   // The k6 baseline's stand-in (tools/perf/ci-load.mjs): the api on a CI-sized perf dataset in a scratch database of
   // this run's PostgreSQL, 50 connections for 20 s, gated on the seed budget (the target budget is reported).
   [

@@ -1,8 +1,14 @@
 import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+} from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 
-import type { SchedulerStatusResponse, SchedulerStatusRow } from '@flow/contracts';
+import type {
+  SchedulerStatusResponse,
+  SchedulerStatusRow,
+} from '@flow/contracts';
 
 import { SCHEDULER_STATUS_URL } from '../data-access/scheduler-status.service';
 import { AUTO_REFRESH_INTERVAL_MS, SchedulerPage } from './scheduler-page';
@@ -11,7 +17,12 @@ import { VIEWER_TIME_ZONE } from './viewer-time-zone';
 const row = (overrides: Partial<SchedulerStatusRow>): SchedulerStatusRow => ({
   id: 'id',
   name: 'name',
-  schedule: { type: 'cron', text: '*/15 * * * *', timezone: 'Europe/Berlin', description: 'every 15 minutes' },
+  schedule: {
+    type: 'cron',
+    text: '*/15 * * * *',
+    timezone: 'Europe/Berlin',
+    description: 'every 15 minutes',
+  },
   paused: false,
   lastRunAt: '2026-03-14T11:45:00Z',
   lastRunStatus: 'succeeded',
@@ -36,9 +47,28 @@ const statusResponse = (
 
 const PIPELINES = [
   row({ id: 'a', name: 'orders-hourly' }),
-  row({ id: 'b', name: 'billing-daily', lagMinutes: 190, lagLevel: 'amber', lastRunStatus: 'failed' }),
-  row({ id: 'c', name: 'crm-sync', paused: true, lagMinutes: null, lagLevel: 'none' }),
-  row({ id: 'd', name: 'new-pipeline', lastRunAt: null, lastRunStatus: null, lagMinutes: null, lagLevel: 'none' }),
+  row({
+    id: 'b',
+    name: 'billing-daily',
+    lagMinutes: 190,
+    lagLevel: 'amber',
+    lastRunStatus: 'failed',
+  }),
+  row({
+    id: 'c',
+    name: 'crm-sync',
+    paused: true,
+    lagMinutes: null,
+    lagLevel: 'none',
+  }),
+  row({
+    id: 'd',
+    name: 'new-pipeline',
+    lastRunAt: null,
+    lastRunStatus: null,
+    lagMinutes: null,
+    lagLevel: 'none',
+  }),
 ];
 
 describe(SchedulerPage.name, () => {
@@ -49,8 +79,10 @@ describe(SchedulerPage.name, () => {
   let http: HttpTestingController;
   let el: HTMLElement;
 
-  const byTestId = (id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  const text = (id: string) => byTestId(id)?.textContent?.replace(/\s+/g, ' ').trim();
+  const byTestId = (id: string) =>
+    el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const text = (id: string) =>
+    byTestId(id)?.textContent?.replace(/\s+/g, ' ').trim();
 
   /** Lets ag-grid's own timers render rows (it renders in batches), then runs change detection. */
   async function settle(expectedRows?: number): Promise<void> {
@@ -58,10 +90,18 @@ describe(SchedulerPage.name, () => {
     for (let waited = 0; waited < 5_000; waited += 20) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       await fixture.whenStable();
-      const rendered = ['pipeline-name', 'schedule', 'status-pill', 'lag', 'next-fires'].map(
-        (id) => el.querySelectorAll(`[data-testid="${id}"]`).length,
-      );
-      if (expectedRows === undefined ? waited >= 60 : rendered.every((count) => count >= expectedRows)) {
+      const rendered = [
+        'pipeline-name',
+        'schedule',
+        'status-pill',
+        'lag',
+        'next-fires',
+      ].map((id) => el.querySelectorAll(`[data-testid="${id}"]`).length);
+      if (
+        expectedRows === undefined
+          ? waited >= 60
+          : rendered.every((count) => count >= expectedRows)
+      ) {
         return;
       }
     }
@@ -95,10 +135,21 @@ describe(SchedulerPage.name, () => {
       await settle(PIPELINES.length);
 
       expect(byTestId('loading')).toBeNull();
-      expect(el.querySelector('[role="grid"], [role="treegrid"]')).not.toBeNull();
-      const names = Array.from(el.querySelectorAll('[data-testid="pipeline-name"]')).map((n) => n.textContent);
-      expect(names).toEqual(['orders-hourly', 'billing-daily', 'crm-sync', 'new-pipeline']);
-      expect(el.querySelectorAll('[role="row"] [role="gridcell"]').length).toBeGreaterThanOrEqual(4 * 5);
+      expect(
+        el.querySelector('[role="grid"], [role="treegrid"]'),
+      ).not.toBeNull();
+      const names = Array.from(
+        el.querySelectorAll('[data-testid="pipeline-name"]'),
+      ).map((n) => n.textContent);
+      expect(names).toEqual([
+        'orders-hourly',
+        'billing-daily',
+        'crm-sync',
+        'new-pipeline',
+      ]);
+      expect(
+        el.querySelectorAll('[role="row"] [role="gridcell"]').length,
+      ).toBeGreaterThanOrEqual(4 * 5);
     });
 
     it('renders lag levels, pills and next fires as data attributes the e2e can find', async () => {
@@ -106,14 +157,16 @@ describe(SchedulerPage.name, () => {
       http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
       await settle(PIPELINES.length);
 
-      const levels = Array.from(el.querySelectorAll<HTMLElement>('[data-testid="lag"]')).map(
-        (n) => n.dataset['lagLevel'],
-      );
+      const levels = Array.from(
+        el.querySelectorAll<HTMLElement>('[data-testid="lag"]'),
+      ).map((n) => n.dataset['lagLevel']);
       expect(levels).toEqual(['green', 'amber', 'none', 'none']);
-      const pills = Array.from(el.querySelectorAll<HTMLElement>('[data-testid="status-pill"]')).map(
-        (n) => n.dataset['status'],
+      const pills = Array.from(
+        el.querySelectorAll<HTMLElement>('[data-testid="status-pill"]'),
+      ).map((n) => n.dataset['status']);
+      expect(pills).toEqual(
+        expect.arrayContaining(['succeeded', 'failed', 'paused', 'never']),
       );
-      expect(pills).toEqual(expect.arrayContaining(['succeeded', 'failed', 'paused', 'never']));
       expect(el.querySelectorAll('[data-testid="next-fires"]')).toHaveLength(4);
       expect(el.textContent).toContain('3 h 10 min');
     });
@@ -130,13 +183,19 @@ describe(SchedulerPage.name, () => {
       expect(text('count-paused')).toBe('1 paused');
       expect(text('count-total')).toBe('4 total');
       expect(byTestId('count-errors')).toBeNull();
-      expect(byTestId('status-region')?.getAttribute('aria-live')).toBe('polite');
+      expect(byTestId('status-region')?.getAttribute('aria-live')).toBe(
+        'polite',
+      );
       expect(text('updated-ago')).toMatch(/^updated \d+ s ago$/);
     });
 
     it('counts schedule errors when there are some', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([row({ error: 'invalid cron', lagLevel: 'none' })]));
+      http
+        .expectOne(SCHEDULER_STATUS_URL)
+        .flush(
+          statusResponse([row({ error: 'invalid cron', lagLevel: 'none' })]),
+        );
       await settle();
       expect(text('count-errors')).toBe('1 with schedule errors');
       expect(text('schedule-error')).toContain('invalid cron');
@@ -149,7 +208,9 @@ describe(SchedulerPage.name, () => {
       http.expectOne(SCHEDULER_STATUS_URL).flush(
         statusResponse(PIPELINES, {
           lastTickAt: '2026-03-14T11:55:00Z',
-          warnings: ['no scheduler tick for 300 s (expected every minute): check the tick caller'],
+          warnings: [
+            'no scheduler tick for 300 s (expected every minute): check the tick caller',
+          ],
         }),
       );
       await settle(PIPELINES.length);
@@ -160,14 +221,25 @@ describe(SchedulerPage.name, () => {
         'No scheduler tick for 300 s (expected every minute): check the tick caller',
       );
       // The grid is still shown below the warning.
-      expect(el.querySelectorAll('[data-testid="pipeline-name"]')).toHaveLength(PIPELINES.length);
+      expect(el.querySelectorAll('[data-testid="pipeline-name"]')).toHaveLength(
+        PIPELINES.length,
+      );
     });
 
     it('shows no banner without warnings, and the banner goes away when a refresh has none', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([], { lastTickAt: null, warnings: ['no scheduler tick has run yet'] }));
+      http
+        .expectOne(SCHEDULER_STATUS_URL)
+        .flush(
+          statusResponse([], {
+            lastTickAt: null,
+            warnings: ['no scheduler tick has run yet'],
+          }),
+        );
       await fixture.whenStable();
-      expect(text('status-warnings')).toContain('No scheduler tick has run yet');
+      expect(text('status-warnings')).toContain(
+        'No scheduler tick has run yet',
+      );
 
       byTestId('refresh-button')?.click();
       http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
@@ -178,18 +250,26 @@ describe(SchedulerPage.name, () => {
     it('shows when the last tick ran, discreetly, next to "updated N s ago"', async () => {
       jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([], { lastTickAt: '2026-03-14T11:57:30Z' }));
+      http
+        .expectOne(SCHEDULER_STATUS_URL)
+        .flush(statusResponse([], { lastTickAt: '2026-03-14T11:57:30Z' }));
       fixture.detectChanges();
 
       expect(text('last-tick')).toBe('last tick 2 min ago');
-      expect(byTestId('last-tick')?.querySelector('time')?.getAttribute('datetime')).toBe('2026-03-14T11:57:30Z');
-      expect(byTestId('last-tick')?.getAttribute('title')).toBe('Last scheduler tick: Sat 14 Mar 2026, 12:57 Europe/Berlin (UTC+01:00)');
+      expect(
+        byTestId('last-tick')?.querySelector('time')?.getAttribute('datetime'),
+      ).toBe('2026-03-14T11:57:30Z');
+      expect(byTestId('last-tick')?.getAttribute('title')).toBe(
+        'Last scheduler tick: Sat 14 Mar 2026, 12:57 Europe/Berlin (UTC+01:00)',
+      );
       expect(byTestId('last-tick')?.closest('.freshness')).not.toBeNull();
     });
 
     it('says when no tick has run yet', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([], { lastTickAt: null }));
+      http
+        .expectOne(SCHEDULER_STATUS_URL)
+        .flush(statusResponse([], { lastTickAt: null }));
       await fixture.whenStable();
       expect(text('last-tick')).toBe('no scheduler tick yet');
     });
@@ -212,13 +292,18 @@ describe(SchedulerPage.name, () => {
       create();
       http
         .expectOne(SCHEDULER_STATUS_URL)
-        .flush({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
+        .flush(
+          { statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' },
+          { status: 401, statusText: 'Unauthorized' },
+        );
       fixture.detectChanges();
 
       expect(text('session-expired')).toContain('Your session has expired');
       expect(text('session-expired')).toContain('npm start');
       expect(byTestId('session-expired')?.getAttribute('role')).toBe('alert');
-      expect(byTestId('auto-refresh-toggle')?.dataset['autoRefresh']).toBe('off');
+      expect(byTestId('auto-refresh-toggle')?.dataset['autoRefresh']).toBe(
+        'off',
+      );
 
       jest.advanceTimersByTime(3 * AUTO_REFRESH_INTERVAL_MS);
       http.expectNone(SCHEDULER_STATUS_URL);
@@ -229,7 +314,14 @@ describe(SchedulerPage.name, () => {
       create();
       http
         .expectOne(SCHEDULER_STATUS_URL)
-        .flush({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' }, { status: 500, statusText: 'Internal Server Error' });
+        .flush(
+          {
+            statusCode: 500,
+            error: 'Internal Server Error',
+            message: 'Internal server error',
+          },
+          { status: 500, statusText: 'Internal Server Error' },
+        );
       fixture.detectChanges();
       expect(text('load-error')).toContain('Internal server error (500)');
 
@@ -299,7 +391,9 @@ describe(SchedulerPage.name, () => {
       input.dispatchEvent(new Event('input'));
       await settle(1);
 
-      const names = Array.from(el.querySelectorAll('[data-testid="pipeline-name"]')).map((n) => n.textContent);
+      const names = Array.from(
+        el.querySelectorAll('[data-testid="pipeline-name"]'),
+      ).map((n) => n.textContent);
       expect(names).toEqual(['crm-sync']);
       expect(text('count-total')).toBe('4 total');
     });
@@ -309,7 +403,9 @@ describe(SchedulerPage.name, () => {
     create();
     http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
     await settle(PIPELINES.length);
-    const buttons = Array.from(el.querySelectorAll('button')).map((b) => b.dataset['testid']);
+    const buttons = Array.from(el.querySelectorAll('button')).map(
+      (b) => b.dataset['testid'],
+    );
     expect(buttons).toEqual(['refresh-button', 'auto-refresh-toggle']);
   });
 });

@@ -1,12 +1,25 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import type { Subscription } from 'rxjs';
 
-import type { SchedulerStatusResponse, SchedulerStatusRow } from '@flow/contracts';
+import type {
+  SchedulerStatusResponse,
+  SchedulerStatusRow,
+} from '@flow/contracts';
 
 import { SchedulerStatusService } from '../data-access/scheduler-status.service';
 import { type LoadError, toLoadError } from '../data-access/load-error';
 import { formatInstantInZone } from '../format/format-fire-time';
-import { formatRelativeTime, formatUpdatedAgo } from '../format/format-relative-time';
+import {
+  formatRelativeTime,
+  formatUpdatedAgo,
+} from '../format/format-relative-time';
 import { SchedulerGridComponent } from '../scheduler-grid/scheduler-grid';
 import { countStatuses } from './status-counts';
 import { VIEWER_TIME_ZONE } from './viewer-time-zone';
@@ -43,15 +56,24 @@ export class SchedulerPage {
   protected readonly updatedAt = signal<number | null>(null);
   protected readonly filterText = signal('');
 
-  protected readonly rows = computed(() => this.response()?.pipelines ?? NO_ROWS);
+  protected readonly rows = computed(
+    () => this.response()?.pipelines ?? NO_ROWS,
+  );
   /** Problems the api reports (the dead-man switch: no scheduler tick lately), from the latest response. */
-  protected readonly warnings = computed(() => (this.response()?.warnings ?? NO_WARNINGS).map(sentenceCase));
+  protected readonly warnings = computed(() =>
+    (this.response()?.warnings ?? NO_WARNINGS).map(sentenceCase),
+  );
   /** When the last scheduler tick ran, relative ("2 min ago"), with the instant for hover; null before any load. */
   protected readonly lastTick = computed(() => {
     const response = this.response();
     if (!response) return null;
     const at = response.lastTickAt ?? null;
-    if (at === null) return { at: null, text: 'no scheduler tick yet', title: 'No scheduler tick has run yet' };
+    if (at === null)
+      return {
+        at: null,
+        text: 'no scheduler tick yet',
+        title: 'No scheduler tick has run yet',
+      };
     return {
       at,
       text: formatRelativeTime(at, this.now()),
@@ -59,8 +81,12 @@ export class SchedulerPage {
     };
   });
   protected readonly counts = computed(() => countStatuses(this.rows()));
-  protected readonly thresholdMinutes = computed(() => this.response()?.lagThresholdMinutes ?? 5);
-  protected readonly sessionExpired = computed(() => this.loadError()?.kind === 'expired');
+  protected readonly thresholdMinutes = computed(
+    () => this.response()?.lagThresholdMinutes ?? 5,
+  );
+  protected readonly sessionExpired = computed(
+    () => this.loadError()?.kind === 'expired',
+  );
   protected readonly failureMessage = computed(() => {
     const error = this.loadError();
     return error?.kind === 'failed' ? error.message : null;
@@ -72,7 +98,9 @@ export class SchedulerPage {
   /** Announced once per refresh (the ticking "N s ago" text is hidden from screen readers). */
   protected readonly updatedAtAnnouncement = computed(() => {
     const at = this.updatedAt();
-    return at === null ? '' : `Updated at ${formatInstantInZone(new Date(at).toISOString(), this.viewerZone())}`;
+    return at === null
+      ? ''
+      : `Updated at ${formatInstantInZone(new Date(at).toISOString(), this.viewerZone())}`;
   });
 
   private lastAttemptAt = 0;
@@ -123,7 +151,11 @@ export class SchedulerPage {
   private tick(): void {
     const now = Date.now();
     this.now.set(now);
-    if (this.autoRefresh() && !this.refreshing() && now - this.lastAttemptAt >= AUTO_REFRESH_INTERVAL_MS) {
+    if (
+      this.autoRefresh() &&
+      !this.refreshing() &&
+      now - this.lastAttemptAt >= AUTO_REFRESH_INTERVAL_MS
+    ) {
       this.refreshStatus();
     }
   }

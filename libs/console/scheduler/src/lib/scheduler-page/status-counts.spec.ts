@@ -5,7 +5,12 @@ import { countStatuses } from './status-counts';
 const row = (overrides: Partial<SchedulerStatusRow>): SchedulerStatusRow => ({
   id: 'p',
   name: 'p',
-  schedule: { type: 'cron', text: '* * * * *', timezone: 'UTC', description: 'every minute' },
+  schedule: {
+    type: 'cron',
+    text: '* * * * *',
+    timezone: 'UTC',
+    description: 'every minute',
+  },
   paused: false,
   lastRunAt: null,
   lastRunStatus: null,
@@ -26,10 +31,22 @@ describe(countStatuses.name, () => {
       row({ error: 'bad cron' }),
       row({}),
     ]);
-    expect(counts).toEqual({ onTime: 2, late: 1, paused: 1, errors: 1, total: 6 });
+    expect(counts).toEqual({
+      onTime: 2,
+      late: 1,
+      paused: 1,
+      errors: 1,
+      total: 6,
+    });
   });
 
   it('is all zeros for no rows', () => {
-    expect(countStatuses([])).toEqual({ onTime: 0, late: 0, paused: 0, errors: 0, total: 0 });
+    expect(countStatuses([])).toEqual({
+      onTime: 0,
+      late: 0,
+      paused: 0,
+      errors: 0,
+      total: 0,
+    });
   });
 });

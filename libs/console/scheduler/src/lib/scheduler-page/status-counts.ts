@@ -13,8 +13,16 @@ export interface StatusCounts {
 }
 
 /** Counts rows by health; a paused pipeline counts as paused only (its lag level is none). */
-export function countStatuses(rows: readonly SchedulerStatusRow[]): StatusCounts {
-  const counts: StatusCounts = { onTime: 0, late: 0, paused: 0, errors: 0, total: rows.length };
+export function countStatuses(
+  rows: readonly SchedulerStatusRow[],
+): StatusCounts {
+  const counts: StatusCounts = {
+    onTime: 0,
+    late: 0,
+    paused: 0,
+    errors: 0,
+    total: rows.length,
+  };
   for (const row of rows) {
     if (row.paused) {
       counts.paused++;

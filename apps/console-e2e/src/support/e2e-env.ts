@@ -1,0 +1,46 @@
+/**
+ * What the global setup hands to the tests (through one environment variable, which Playwright's workers inherit):
+ * the api's URL, the cron secret, both tenants' tokens and the names seeded for them.
+ */
+export interface E2eTenant {
+  slug: string;
+  token: string;
+}
+
+export interface E2eEnv {
+  baseUrl: string;
+  cronSecret: string;
+  tenantA: E2eTenant;
+  tenantB: E2eTenant;
+  /** Names seeded for tenant A, by role. */
+  pipelines: {
+    onTime: string;
+    late: string;
+    paused: string;
+    unscheduled: string;
+    dstCron: string;
+    /** The only pipeline of tenant B. */
+    otherTenant: string;
+  };
+}
+
+export const E2E_ENV_VARIABLE = 'FLOW_E2E_ENV';
+
+export const SEEDED_PIPELINES: E2eEnv['pipelines'] = {
+  onTime: 'orders-on-time',
+  late: 'orders-late',
+  paused: 'orders-paused',
+  unscheduled: 'orders-unscheduled',
+  dstCron: 'revenue-new-york-march-sundays',
+  otherTenant: 'beta-tenant-hourly',
+};
+
+export function readE2eEnv(): E2eEnv {
+  const raw = process.env[E2E_ENV_VARIABLE];
+  if (!raw) {
+    throw new Error(
+      `${E2E_ENV_VARIABLE} is not set: run the tests through the Playwright config (its global setup starts the stack)`,
+    );
+  }
+  return JSON.parse(raw) as E2eEnv;
+}
