@@ -15,15 +15,19 @@ export function percentile(values, p) {
 }
 
 export function stats(values) {
+  let min = Infinity;
+  let sum = 0;
+  for (const v of values) {
+    if (v < min) min = v;
+    sum += v;
+  }
   return {
     n: values.length,
     p50: percentile(values, 50),
     p95: percentile(values, 95),
     p99: percentile(values, 99),
-    min: values.length ? Math.min(...values) : NaN,
-    mean: values.length
-      ? values.reduce((a, b) => a + b, 0) / values.length
-      : NaN,
+    min: values.length ? min : NaN,
+    mean: values.length ? sum / values.length : NaN,
   };
 }
 
