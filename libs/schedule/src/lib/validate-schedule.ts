@@ -14,10 +14,16 @@ const KIND_FIELDS: Record<string, string[]> = {
 const MISFIRE = ['coalesce', 'skip', 'catchup'];
 const OVERLAP = ['skip', 'allow'];
 
-function requiredString(value: unknown, path: string, errors: FieldError[]): value is string {
+function requiredString(
+  value: unknown,
+  path: string,
+  errors: FieldError[],
+): value is string {
   if (value === undefined) errors.push({ path, message: 'is required' });
-  else if (typeof value !== 'string') errors.push({ path, message: 'must be a string' });
-  else if (value.trim() === '') errors.push({ path, message: 'must not be empty' });
+  else if (typeof value !== 'string')
+    errors.push({ path, message: 'must be a string' });
+  else if (value.trim() === '')
+    errors.push({ path, message: 'must not be empty' });
   else return true;
   return false;
 }
@@ -25,7 +31,9 @@ function requiredString(value: unknown, path: string, errors: FieldError[]): val
 /** The message for a timezone that is not an IANA zone, shared with compile-time checks. */
 export function timeZoneProblem(zone: unknown): string | null {
   if (typeof zone !== 'string') return 'must be a string';
-  return isValidTimeZone(zone) ? null : `unknown time zone '${zone}' (use an IANA name such as Europe/Berlin)`;
+  return isValidTimeZone(zone)
+    ? null
+    : `unknown time zone '${zone}' (use an IANA name such as Europe/Berlin)`;
 }
 
 /**
@@ -39,14 +47,23 @@ export function validateSchedule(input: unknown, path: string): FieldError[] {
   }
   const schedule = input as Record<string, unknown>;
   const type = schedule['type'];
-  if (type === undefined) return [{ path: `${path}.type`, message: 'is required (cron, interval or rrule)' }];
-  if (typeof type !== 'string' || !(type in KIND_FIELDS)) {
-    return [{ path: `${path}.type`, message: 'must be cron, interval or rrule' }];
+  if (type === undefined)
+    return [
+      {
+        path: `${path}.type`,
+        message: 'is required (cron, interval or rrule)',
+      },
+    ];
+  if (typeof type !== 'string' || !Object.hasOwn(KIND_FIELDS, type)) {
+    return [
+      { path: `${path}.type`, message: 'must be cron, interval or rrule' },
+    ];
   }
   const errors: FieldError[] = [];
   const allowed = new Set([...COMMON_FIELDS, ...KIND_FIELDS[type]]);
   for (const key of Object.keys(schedule)) {
-    if (!allowed.has(key)) errors.push({ path: `${path}.${key}`, message: 'unknown field' });
+    if (!allowed.has(key))
+      errors.push({ path: `${path}.${key}`, message: 'unknown field' });
   }
   if (type === 'cron') validateCron(schedule, path, errors);
   else if (type === 'interval') validateInterval(schedule, path, errors);
@@ -55,53 +72,89 @@ export function validateSchedule(input: unknown, path: string): FieldError[] {
   return errors;
 }
 
-function validateCron(schedule: Record<string, unknown>, path: string, errors: FieldError[]): void {
+function validateCron(
+  schedule: Record<string, unknown>,
+  path: string,
+  errors: FieldError[],
+): void {
   const expression = schedule['expression'];
   if (requiredString(expression, `${path}.expression`, errors)) {
     const parsed = parseCron(expression);
-    if (!parsed.ok) errors.push(...parsed.errors.map((message) => ({ path: `${path}.expression`, message })));
+    if (!parsed.ok)
+      errors.push(
+        ...parsed.errors.map((message) => ({
+          path: `${path}.expression`,
+          message,
+        })),
+      );
   }
   const timezone = schedule['timezone'];
   const problem = timezone === undefined ? null : timeZoneProblem(timezone);
   if (problem) errors.push({ path: `${path}.timezone`, message: problem });
 }
 
-function validateInterval(schedule: Record<string, unknown>, path: string, errors: FieldError[]): void {
+function validateInterval(
+  schedule: Record<string, unknown>,
+  path: string,
+  errors: FieldError[],
+): void {
   const every = schedule['every'];
   if (requiredString(every, `${path}.every`, errors)) {
     const parsed = parseFixedDuration(every);
-    if (!parsed.ok) errors.push({ path: `${path}.every`, message: parsed.error });
+    if (!parsed.ok)
+      errors.push({ path: `${path}.every`, message: parsed.error });
   }
   const anchor = schedule['anchor'];
   if (anchor !== undefined) {
     if (typeof anchor !== 'string' || parseInstant(anchor) === null) {
       errors.push({
         path: `${path}.anchor`,
-        message: 'must be an ISO-8601 instant with Z or an offset, e.g. 2026-01-01T00:00:00Z',
+        message:
+          'must be an ISO-8601 instant with Z or an offset, e.g. 2026-01-01T00:00:00Z',
       });
     }
   }
 }
 
-function validateRRule(schedule: Record<string, unknown>, path: string, errors: FieldError[]): void {
+function validateRRule(
+  schedule: Record<string, unknown>,
+  path: string,
+  errors: FieldError[],
+): void {
   const rrule = schedule['rrule'];
   if (requiredString(rrule, `${path}.rrule`, errors)) {
     const parsed = parseRRuleText(rrule);
-    if (!parsed.ok) errors.push(...parsed.errors.map((message) => ({ path: `${path}.rrule`, message })));
+    if (!parsed.ok)
+      errors.push(
+        ...parsed.errors.map((message) => ({ path: `${path}.rrule`, message })),
+      );
   }
 }
 
-function validatePolicies(schedule: Record<string, unknown>, path: string, errors: FieldError[]): void {
+function validatePolicies(
+  schedule: Record<string, unknown>,
+  path: string,
+  errors: FieldError[],
+): void {
   const misfire = schedule['misfire'];
   if (misfire !== undefined && !MISFIRE.includes(misfire as string)) {
-    errors.push({ path: `${path}.misfire`, message: 'must be coalesce, skip or catchup' });
+    errors.push({
+      path: `${path}.misfire`,
+      message: 'must be coalesce, skip or catchup',
+    });
   }
   const maxCatchup = schedule['maxCatchup'];
   if (
     maxCatchup !== undefined &&
-    (typeof maxCatchup !== 'number' || !Number.isInteger(maxCatchup) || maxCatchup < 1 || maxCatchup > 100)
+    (typeof maxCatchup !== 'number' ||
+      !Number.isInteger(maxCatchup) ||
+      maxCatchup < 1 ||
+      maxCatchup > 100)
   ) {
-    errors.push({ path: `${path}.maxCatchup`, message: 'must be a whole number from 1 to 100' });
+    errors.push({
+      path: `${path}.maxCatchup`,
+      message: 'must be a whole number from 1 to 100',
+    });
   }
   const overlap = schedule['overlap'];
   if (overlap !== undefined && !OVERLAP.includes(overlap as string)) {
