@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  jwtVerify,
+  SignJWT,
+  type JWTVerifyGetKey,
+} from 'jose';
 
 import { FLOW_CONFIG, type FlowConfig } from '@flow/api/core';
 
@@ -11,6 +16,9 @@ export interface VerifiedTenantClaims {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A verified token is trusted again for at most this long (and never past its `exp`): rotated keys take effect soon. */
+const VERIFIED_CACHE_TTL_MS = 60_000;
+const VERIFIED_CACHE_MAX = 10_000;
 
 /**
  * Verifies tenant JWTs with jose: HS256 with AUTH_JWT_SECRET, or RS256/ES256 from AUTH_JWKS_URL. The algorithm
@@ -21,32 +29,70 @@ export class JwtVerifier {
   private readonly secret: Uint8Array | null;
   private readonly jwks: JWTVerifyGetKey | null;
   private readonly algorithms: string[];
+  /** Signature checks are a measurable share of a request's CPU; a console polls with the same token. */
+  private readonly verified = new Map<
+    string,
+    { claims: VerifiedTenantClaims; validUntil: number }
+  >();
 
   constructor(@Inject(FLOW_CONFIG) private readonly config: FlowConfig) {
-    this.secret = config.authJwtSecret ? new TextEncoder().encode(config.authJwtSecret) : null;
-    this.jwks = config.authJwksUrl ? createRemoteJWKSet(new URL(config.authJwksUrl)) : null;
+    this.secret = config.authJwtSecret
+      ? new TextEncoder().encode(config.authJwtSecret)
+      : null;
+    this.jwks = config.authJwksUrl
+      ? createRemoteJWKSet(new URL(config.authJwksUrl))
+      : null;
     this.algorithms = this.secret ? ['HS256'] : ['RS256', 'ES256'];
   }
 
   async verify(token: string): Promise<VerifiedTenantClaims> {
+    const now = Date.now();
+    const cached = this.verified.get(token);
+    if (cached && cached.validUntil > now) return cached.claims;
+    const { claims, expiresAt } = await this.verifyUncached(token);
+    if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.clear();
+    this.verified.set(token, {
+      claims,
+      validUntil: Math.min(expiresAt, now + VERIFIED_CACHE_TTL_MS),
+    });
+    return claims;
+  }
+
+  private async verifyUncached(
+    token: string,
+  ): Promise<{ claims: VerifiedTenantClaims; expiresAt: number }> {
     const options = {
       algorithms: this.algorithms,
       requiredClaims: ['exp', 'tenant_id'],
       clockTolerance: 5,
       ...(this.config.authIssuer ? { issuer: this.config.authIssuer } : {}),
-      ...(this.config.authAudience ? { audience: this.config.authAudience } : {}),
+      ...(this.config.authAudience
+        ? { audience: this.config.authAudience }
+        : {}),
     };
     let payload: Record<string, unknown>;
     try {
-      if (this.secret) payload = (await jwtVerify(token, this.secret, options)).payload;
-      else if (this.jwks) payload = (await jwtVerify(token, this.jwks, options)).payload;
-      else throw new InvalidTokenError('tenant authentication is not configured');
+      if (this.secret)
+        payload = (await jwtVerify(token, this.secret, options)).payload;
+      else if (this.jwks)
+        payload = (await jwtVerify(token, this.jwks, options)).payload;
+      else
+        throw new InvalidTokenError('tenant authentication is not configured');
     } catch (error) {
-      throw error instanceof InvalidTokenError ? error : new InvalidTokenError(describeJoseError(error));
+      throw error instanceof InvalidTokenError
+        ? error
+        : new InvalidTokenError(describeJoseError(error));
     }
     const tenantId = payload['tenant_id'];
-    if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw new InvalidTokenError('claim tenant_id must be a tenant id (uuid)');
-    return { tenantId: tenantId.toLowerCase(), subject: typeof payload['sub'] === 'string' ? payload['sub'] : null };
+    if (typeof tenantId !== 'string' || !UUID.test(tenantId))
+      throw new InvalidTokenError('claim tenant_id must be a tenant id (uuid)');
+    return {
+      claims: {
+        tenantId: tenantId.toLowerCase(),
+        subject: typeof payload['sub'] === 'string' ? payload['sub'] : null,
+      },
+      expiresAt: Number(payload['exp']) * 1000,
+    };
   }
 }
 
@@ -67,7 +113,12 @@ function describeJoseError(error: unknown): string {
 }
 
 /** Mints HS256 tenant tokens (the CLI's `token` command and tests). */
-export async function signTenantToken(secret: string, tenantId: string, ttlSeconds: number, subject = 'flow-cli'): Promise<string> {
+export async function signTenantToken(
+  secret: string,
+  tenantId: string,
+  ttlSeconds: number,
+  subject = 'flow-cli',
+): Promise<string> {
   return new SignJWT({ tenant_id: tenantId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(subject)
