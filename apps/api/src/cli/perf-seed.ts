@@ -8,6 +8,8 @@ import type { PipelineIr, RunStatus, Schedule } from '@flow/contracts';
 import { validateIr } from '@flow/pipeline-ir';
 import { getCompiledSchedule } from '@flow/schedule';
 
+import { createSourceTables } from './source-tables';
+
 /**
  * `seed perf`: the dataset of the k6 baseline, the CI load stage and the benchmarks (DESIGN §10, docs/performance.md).
  *
@@ -95,7 +97,7 @@ export async function seedPerf(
       timezone: TENANT_ZONES[(t - 1) % TENANT_ZONES.length],
     });
     const t0 = Date.now();
-    await createSourceTables(dataSource, tenant.schema, options.rows);
+    await createPerfSourceTables(dataSource, tenant.schema, options.rows);
     const t1 = Date.now();
     const { created, total } = await insertPipelines(
       dataSource,
@@ -145,62 +147,17 @@ export async function seedPerf(
 // ---------------------------------------------------------------------------------------------------------------
 // source tables
 
-async function createSourceTables(
+/** Sources of the perf dataset: `rows` orders and events, one customer per 20 orders (at least 100). */
+function createPerfSourceTables(
   dataSource: DataSource,
   schema: string,
   rows: number,
 ): Promise<void> {
-  const q = (table: string) => `"${schema}"."${table}"`;
-  const customers = Math.max(100, Math.floor(rows / 20));
-  await dataSource.transaction(async (manager) => {
-    await manager.query(`
-      CREATE TABLE IF NOT EXISTS ${q('customers')} (
-        id integer PRIMARY KEY, name text NOT NULL, email text, country text NOT NULL, segment text NOT NULL, created_at timestamptz NOT NULL)`);
-    await manager.query(`
-      CREATE TABLE IF NOT EXISTS ${q('orders')} (
-        id integer PRIMARY KEY, customer_id integer NOT NULL, amount numeric(12,2), currency text NOT NULL,
-        status text NOT NULL, created_at timestamptz NOT NULL)`);
-    await manager.query(`
-      CREATE TABLE IF NOT EXISTS ${q('events')} (
-        id bigint PRIMARY KEY, user_id integer NOT NULL, kind text NOT NULL, page text, occurred_at timestamptz NOT NULL)`);
-    // Deterministic pseudo-random rows, a few deliberately bad ones (null emails, null/negative amounts) for validate
-    // nodes. Filled only when empty: a re-run keeps the tables as they are.
-    await manager.query(
-      `INSERT INTO ${q('customers')} (id, name, email, country, segment, created_at)
-       SELECT g, 'Customer ' || g,
-              CASE WHEN g % 37 = 0 THEN NULL ELSE 'customer' || g || '@example.com' END,
-              (ARRAY['DE','FR','US','GB','NL','ES','IT','SE'])[1 + g % 8],
-              (ARRAY['enterprise','smb','consumer'])[1 + g % 3],
-              now() - make_interval(hours => g % 20000)
-         FROM generate_series(1, $1::int) AS g
-        WHERE NOT EXISTS (SELECT 1 FROM ${q('customers')})`,
-      [customers],
-    );
-    await manager.query(
-      `INSERT INTO ${q('orders')} (id, customer_id, amount, currency, status, created_at)
-       SELECT g, (1 + (g::bigint * 7919) % $2::int)::int,
-              CASE WHEN g % 101 = 0 THEN -5.00 WHEN g % 97 = 0 THEN NULL ELSE round(((g * 37) % 50000) / 100.0 + 1, 2) END,
-              (ARRAY['EUR','USD','GBP'])[1 + g % 3],
-              (ARRAY['paid','paid','paid','pending','refunded','cancelled'])[1 + g % 6],
-              now() - make_interval(mins => (g * 13) % 43200)
-         FROM generate_series(1, $1::int) AS g
-        WHERE NOT EXISTS (SELECT 1 FROM ${q('orders')})`,
-      [rows, customers],
-    );
-    await manager.query(
-      `INSERT INTO ${q('events')} (id, user_id, kind, page, occurred_at)
-       SELECT g, (1 + (g::bigint * 104729) % $2::int)::int,
-              (ARRAY['page_view','page_view','page_view','click','signup','purchase'])[1 + g % 6],
-              (ARRAY['/','/pricing','/docs','/blog','/signup','/careers','/changelog'])[1 + g % 7],
-              now() - make_interval(mins => (g * 7) % 20160)
-         FROM generate_series(1, $1::int) AS g
-        WHERE NOT EXISTS (SELECT 1 FROM ${q('events')})`,
-      [rows, customers],
-    );
+  return createSourceTables(dataSource, schema, {
+    customers: Math.max(100, Math.floor(rows / 20)),
+    orders: rows,
+    events: rows,
   });
-  await dataSource.query(
-    `ANALYZE ${q('customers')}, ${q('orders')}, ${q('events')}`,
-  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
