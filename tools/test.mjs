@@ -4,7 +4,7 @@ import { startThrowawayPostgres } from './jest/postgres-global-setup.mjs';
 import { nxEnv, run } from './run-steps.mjs';
 
 const stages = [
-  ['format', 'npx', ['nx', 'format:check']],
+  ['format', 'npx', ['nx', 'format:check', '--all']],
   [
     'lint, unit + integration tests, build',
     'npx',

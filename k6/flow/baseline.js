@@ -27,9 +27,14 @@ if (!BUDGET) {
   );
 }
 
-const BASE_URL = (__ENV.BASE_URL || 'http://localhost:3000').replace(/\/+$/, '');
+const BASE_URL = (__ENV.BASE_URL || 'http://localhost:3000').replace(
+  /\/+$/,
+  '',
+);
 // TOKENS wins; TOKENS_FILE (JWTs separated by commas or newlines) is for the compose perf profile.
-const TOKENS = (__ENV.TOKENS || (__ENV.TOKENS_FILE ? open(__ENV.TOKENS_FILE) : ''))
+const TOKENS = (
+  __ENV.TOKENS || (__ENV.TOKENS_FILE ? open(__ENV.TOKENS_FILE) : '')
+)
   .split(/[\s,]+/)
   .map((t) => t.trim())
   .filter((t) => t.length > 0);
@@ -46,9 +51,13 @@ function buildThresholds() {
   for (const endpoint of Object.keys(ENDPOINTS)) {
     const limit = lat.ms[endpoint];
     if (limit === undefined) continue;
-    thresholds[`http_req_duration{endpoint:${endpoint}}`] = [`${lat.stat}${lat.op}${limit}`];
+    thresholds[`http_req_duration{endpoint:${endpoint}}`] = [
+      `${lat.stat}${lat.op}${limit}`,
+    ];
   }
-  thresholds.http_req_failed = [`rate${BUDGET.failureRate.op}${BUDGET.failureRate.max}`];
+  thresholds.http_req_failed = [
+    `rate${BUDGET.failureRate.op}${BUDGET.failureRate.max}`,
+  ];
   return thresholds;
 }
 
@@ -88,10 +97,16 @@ export function setup() {
     let cursor = null;
     for (let page = 0; page < PAGES; page++) {
       const url =
-        `${BASE_URL}/api/v1/pipelines?limit=100` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
-      const res = http.get(url, authParams(TOKENS[t], 'setup', 'setup:/api/v1/pipelines'));
+        `${BASE_URL}/api/v1/pipelines?limit=100` +
+        (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
+      const res = http.get(
+        url,
+        authParams(TOKENS[t], 'setup', 'setup:/api/v1/pipelines'),
+      );
       if (res.status !== 200) {
-        throw new Error(`setup: token #${t + 1}: GET ${url} → ${res.status} ${String(res.body).slice(0, 200)}`);
+        throw new Error(
+          `setup: token #${t + 1}: GET ${url} → ${res.status} ${String(res.body).slice(0, 200)}`,
+        );
       }
       const body = res.json();
       for (const item of body.items || []) ids.push(item.id);
@@ -99,7 +114,9 @@ export function setup() {
       if (!cursor) break;
     }
     if (ids.length === 0) {
-      throw new Error(`setup: token #${t + 1} sees no pipelines — seed first (npm run flow -- seed perf ...)`);
+      throw new Error(
+        `setup: token #${t + 1} sees no pipelines — seed first (npm run flow -- seed perf ...)`,
+      );
     }
     idsByToken.push(ids);
   }
@@ -125,7 +142,10 @@ export default function (data) {
     const ep = ENDPOINTS[endpoint];
     const id = ep.perPipeline ? pick(ids) : null;
     const path = ep.perPipeline ? ep.path.replace('{id}', id) : ep.path;
-    const res = http.get(`${BASE_URL}${path}`, authParams(token, endpoint, ep.path));
+    const res = http.get(
+      `${BASE_URL}${path}`,
+      authParams(token, endpoint, ep.path),
+    );
     check(res, { [`${endpoint} 200`]: (r) => r.status === 200 }, { endpoint });
   }
 

@@ -31,7 +31,16 @@ export async function startThrowawayPostgres() {
     password: 'flow-test',
     persistent: false,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+    postgresFlags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=300',
+    ],
     onLog: (line) => log.push(String(line)),
     onError: (line) => log.push(String(line)),
   });
@@ -39,7 +48,9 @@ export async function startThrowawayPostgres() {
   try {
     await cluster.start();
   } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start on port ${port}: ${error}\n${log.slice(-30).join('\n')}`);
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${port}: ${error}\n${log.slice(-30).join('\n')}`,
+    );
   }
   return {
     url: `postgres://postgres:flow-test@127.0.0.1:${port}/postgres`,

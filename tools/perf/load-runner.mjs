@@ -82,7 +82,10 @@ export function percentile(sorted, p) {
 /** "p(95)" → 95 */
 function statToPercent(stat) {
   const m = /^p\((\d+(?:\.\d+)?)\)$/.exec(stat || '');
-  if (!m) throw new UsageError(`unsupported latency stat '${stat}' (only p(N) is supported)`);
+  if (!m)
+    throw new UsageError(
+      `unsupported latency stat '${stat}' (only p(N) is supported)`,
+    );
   return Number(m[1]);
 }
 
@@ -92,7 +95,12 @@ export class UsageError extends Error {}
 // discovery (the k6 script's setup())
 
 /** Page through GET /api/v1/pipelines?limit=100 for each token; returns one id array per token. */
-export async function discoverPipelineIds({ baseUrl, tokens, pages = 5, timeoutMs = 10_000 }) {
+export async function discoverPipelineIds({
+  baseUrl,
+  tokens,
+  pages = 5,
+  timeoutMs = 10_000,
+}) {
   const result = [];
   for (let t = 0; t < tokens.length; t++) {
     const ids = [];
@@ -105,18 +113,26 @@ export async function discoverPipelineIds({ baseUrl, tokens, pages = 5, timeoutM
       for (let attempt = 1; ; attempt++) {
         try {
           res = await fetch(url, {
-            headers: { authorization: `Bearer ${tokens[t]}`, accept: 'application/json' },
+            headers: {
+              authorization: `Bearer ${tokens[t]}`,
+              accept: 'application/json',
+            },
             signal: AbortSignal.timeout(timeoutMs),
           });
           text = await res.text();
           if (res.status < 500 || attempt >= 3) break;
         } catch (err) {
-          if (attempt >= 3) throw new UsageError(`discovery: GET ${url} failed: ${err.cause?.message || err.message}`);
+          if (attempt >= 3)
+            throw new UsageError(
+              `discovery: GET ${url} failed: ${err.cause?.message || err.message}`,
+            );
         }
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }
       if (res.status !== 200) {
-        throw new UsageError(`discovery: token #${t + 1}: GET ${url} → ${res.status} ${text.slice(0, 200)}`);
+        throw new UsageError(
+          `discovery: token #${t + 1}: GET ${url} → ${res.status} ${text.slice(0, 200)}`,
+        );
       }
       const body = JSON.parse(text);
       for (const item of body.items || []) ids.push(item.id);
@@ -124,7 +140,9 @@ export async function discoverPipelineIds({ baseUrl, tokens, pages = 5, timeoutM
       if (!cursor) break;
     }
     if (ids.length === 0) {
-      throw new UsageError(`discovery: token #${t + 1} sees no pipelines — seed first (npm run flow -- seed perf …)`);
+      throw new UsageError(
+        `discovery: token #${t + 1} sees no pipelines — seed first (npm run flow -- seed perf …)`,
+      );
     }
     result.push(ids);
   }
@@ -153,25 +171,41 @@ export async function discoverPipelineIds({ baseUrl, tokens, pages = 5, timeoutM
 export async function runLoad(options) {
   const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   const baseUrl = String(options.baseUrl || '').replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
-  const tokens = (Array.isArray(options.tokens) ? options.tokens : String(options.tokens || '').split(/[\s,]+/))
+  if (!/^https?:\/\//.test(baseUrl))
+    throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
+  const tokens = (
+    Array.isArray(options.tokens)
+      ? options.tokens
+      : String(options.tokens || '').split(/[\s,]+/)
+  )
     .map((t) => t.trim())
     .filter(Boolean);
-  if (tokens.length === 0) throw new UsageError('no tokens: pass --tokens <jwt1>,<jwt2>,… (npm run flow -- token --tenant perf-01)');
+  if (tokens.length === 0)
+    throw new UsageError(
+      'no tokens: pass --tokens <jwt1>,<jwt2>,… (npm run flow -- token --tenant perf-01)',
+    );
   const connections = toPositiveInt(options.connections ?? 50, 'connections');
   const duration = toPositiveNumber(options.duration ?? 20, 'duration');
   const pages = toPositiveInt(options.pages ?? 5, 'pages');
   const timeout = toPositiveNumber(options.timeout ?? 10, 'timeout');
 
-  const { name: budgetName, budget, endpoints, file: budgetsFile } = loadBudget(
-    options.budgetsFile || DEFAULT_BUDGETS_FILE,
-    options.budget,
-  );
+  const {
+    name: budgetName,
+    budget,
+    endpoints,
+    file: budgetsFile,
+  } = loadBudget(options.budgetsFile || DEFAULT_BUDGETS_FILE, options.budget);
   const endpointNames = Object.keys(endpoints);
   const pct = statToPercent(budget.latency.stat);
 
   const idsByToken =
-    options.pipelineIds ?? (await discoverPipelineIds({ baseUrl, tokens, pages, timeoutMs: timeout * 1000 }));
+    options.pipelineIds ??
+    (await discoverPipelineIds({
+      baseUrl,
+      tokens,
+      pages,
+      timeoutMs: timeout * 1000,
+    }));
   log(
     `load-runner: budget=${budgetName} base=${baseUrl} connections=${connections} duration=${duration}s ` +
       `tokens=${tokens.length} ids/token=${idsByToken.map((a) => a.length).join(',')}`,
@@ -179,7 +213,9 @@ export async function runLoad(options) {
 
   // Per-endpoint sample store. `pending` is set by the request's onResponse callback, which
   // autocannon calls synchronously right before it emits 'response' for the same response.
-  const samples = Object.fromEntries(endpointNames.map((e) => [e, { latencies: [], statuses: {}, non2xx: 0 }]));
+  const samples = Object.fromEntries(
+    endpointNames.map((e) => [e, { latencies: [], statuses: {}, non2xx: 0 }]),
+  );
   let pending = null;
   let nextTenant = 0;
 
@@ -190,16 +226,24 @@ export async function runLoad(options) {
       path: ep.path.replace('{id}', 'x'),
       setupRequest(req, context) {
         // first request of an iteration picks the tenant (round-robin); the rest reuse it
-        if (index === 0 || context.tenant === undefined) context.tenant = nextTenant++ % tokens.length;
+        if (index === 0 || context.tenant === undefined)
+          context.tenant = nextTenant++ % tokens.length;
         const t = context.tenant;
         const ids = idsByToken[t];
         const path = ep.perPipeline
-          ? ep.path.replace('{id}', encodeURIComponent(ids[Math.floor(Math.random() * ids.length)]))
+          ? ep.path.replace(
+              '{id}',
+              encodeURIComponent(ids[Math.floor(Math.random() * ids.length)]),
+            )
           : ep.path;
         return {
           ...req,
           path,
-          headers: { ...req.headers, authorization: `Bearer ${tokens[t]}`, accept: 'application/json' },
+          headers: {
+            ...req.headers,
+            authorization: `Bearer ${tokens[t]}`,
+            accept: 'application/json',
+          },
         };
       },
       onResponse(status) {
@@ -251,7 +295,8 @@ export async function runLoad(options) {
   }
 
   // ---- evaluate ---------------------------------------------------------------------------
-  const elapsedSec = (ac.duration || duration) > 0 ? ac.duration || duration : duration;
+  const elapsedSec =
+    (ac.duration || duration) > 0 ? ac.duration || duration : duration;
   const endpointResults = {};
   let responses = 0;
   let non2xx = 0;
@@ -264,7 +309,10 @@ export async function runLoad(options) {
     non2xx += s.non2xx;
     const limit = budget.latency.ms[endpoint];
     const value = percentile(sorted, pct);
-    const ok = limit === undefined ? true : n > 0 && compare(value, budget.latency.op, limit);
+    const ok =
+      limit === undefined
+        ? true
+        : n > 0 && compare(value, budget.latency.op, limit);
     if (!ok) pass = false;
     endpointResults[endpoint] = {
       requests: n,
@@ -276,14 +324,24 @@ export async function runLoad(options) {
       p99: round(percentile(sorted, 99)),
       max: round(n ? sorted[n - 1] : NaN),
       mean: round(n ? s.latencies.reduce((a, b) => a + b, 0) / n : NaN),
-      budget: limit === undefined ? null : { stat: budget.latency.stat, op: budget.latency.op, ms: limit, value: round(value) },
+      budget:
+        limit === undefined
+          ? null
+          : {
+              stat: budget.latency.stat,
+              op: budget.latency.op,
+              ms: limit,
+              value: round(value),
+            },
       pass: ok,
     };
   }
   const errors = ac.errors || 0; // connection errors + timeouts (autocannon counts timeouts as errors)
   const total = responses + errors;
   const failureRate = total === 0 ? 1 : (non2xx + errors) / total;
-  const failureOk = total > 0 && compare(failureRate, budget.failureRate.op, budget.failureRate.max);
+  const failureOk =
+    total > 0 &&
+    compare(failureRate, budget.failureRate.op, budget.failureRate.max);
   if (!failureOk) pass = false;
 
   return {
@@ -307,7 +365,12 @@ export async function runLoad(options) {
       failureRate,
       reqPerSec: round(total / elapsedSec, 1),
     },
-    failureBudget: { op: budget.failureRate.op, max: budget.failureRate.max, value: failureRate, pass: failureOk },
+    failureBudget: {
+      op: budget.failureRate.op,
+      max: budget.failureRate.max,
+      value: failureRate,
+      pass: failureOk,
+    },
     endpoints: endpointResults,
     pass,
   };
@@ -317,7 +380,16 @@ export async function runLoad(options) {
 // report
 
 export function formatTable(result) {
-  const head = ['endpoint', 'requests', 'non-2xx', 'p50 ms', 'p95 ms', 'p99 ms', 'budget', 'result'];
+  const head = [
+    'endpoint',
+    'requests',
+    'non-2xx',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'budget',
+    'result',
+  ];
   const rows = Object.entries(result.endpoints).map(([name, r]) => [
     name,
     String(r.requests),
@@ -339,8 +411,13 @@ export function formatTable(result) {
     `rate ${fb.op} ${fb.max}`,
     `${(fb.value * 100).toFixed(2)}% ${fb.pass ? 'pass' : 'FAIL'}`,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => r[i].length)),
+  );
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ');
   const out = [
     line(head),
     widths.map((w) => '-'.repeat(w)).join('  '),
@@ -348,7 +425,9 @@ export function formatTable(result) {
     '',
     `total ${result.totals.requests} requests in ${result.durationSec}s = ${result.totals.reqPerSec} req/s ` +
       `(${result.connections} connections, budget '${result.budget}')` +
-      (result.totals.errors ? `; transport errors: ${JSON.stringify(result.totals.errorsByMessage)}` : ''),
+      (result.totals.errors
+        ? `; transport errors: ${JSON.stringify(result.totals.errorsByMessage)}`
+        : ''),
     result.pass ? 'PASS: every budget holds' : 'FAIL: a budget is broken',
   ];
   return out.join('\n');
@@ -405,12 +484,17 @@ async function main(argv) {
   }
   try {
     const result = await runLoad({
-      baseUrl: args['base-url'] || process.env.BASE_URL || 'http://localhost:3000',
+      baseUrl:
+        args['base-url'] || process.env.BASE_URL || 'http://localhost:3000',
       tokens:
         args.tokens ??
-        (args['tokens-file'] ? readFileSync(args['tokens-file'], 'utf8') : undefined) ??
+        (args['tokens-file']
+          ? readFileSync(args['tokens-file'], 'utf8')
+          : undefined) ??
         process.env.TOKENS ??
-        (process.env.TOKENS_FILE ? readFileSync(process.env.TOKENS_FILE, 'utf8') : ''),
+        (process.env.TOKENS_FILE
+          ? readFileSync(process.env.TOKENS_FILE, 'utf8')
+          : ''),
       budget: args.budget || process.env.BUDGET,
       budgetsFile: args.budgets,
       connections: args.connections,
@@ -422,22 +506,30 @@ async function main(argv) {
       mkdirSync(dirname(resolve(args.out)), { recursive: true });
       writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
     }
-    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTable(result)}\n`);
+    process.stdout.write(
+      args.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : `${formatTable(result)}\n`,
+    );
     return result.pass ? 0 : 1;
   } catch (err) {
-    process.stderr.write(`load-runner: ${err instanceof UsageError ? err.message : err.stack || err}\n`);
+    process.stderr.write(
+      `load-runner: ${err instanceof UsageError ? err.message : err.stack || err}\n`,
+    );
     return 2;
   }
 }
 
 function toPositiveInt(v, name) {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive integer, got '${v}'`);
   return n;
 }
 function toPositiveNumber(v, name) {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive number, got '${v}'`);
   return n;
 }
 function round(v, digits = 2) {
@@ -449,7 +541,10 @@ function fmt(v) {
   return v === null || v === undefined ? '-' : v.toFixed(2);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(resolve(process.argv[1])).href
+) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

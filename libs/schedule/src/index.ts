@@ -1,5 +1,8 @@
 export { ScheduleError } from './lib/compiled-schedule';
-export type { CompiledSchedule, ScheduleDefaults } from './lib/compiled-schedule';
+export type {
+  CompiledSchedule,
+  ScheduleDefaults,
+} from './lib/compiled-schedule';
 export { compileSchedule } from './lib/compile-schedule';
 export { LAG_THRESHOLD_MINUTES, lag } from './lib/lag';
 export type { Lag, LagInput } from './lib/lag';

@@ -1,7 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 
-import { FlowConfigModule, loggingModule, type FlowConfig } from '@flow/api/core';
+import {
+  FlowConfigModule,
+  loggingModule,
+  type FlowConfig,
+} from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
 import { PipelinesModule } from '@flow/api/pipelines';
 import { RunsModule } from '@flow/api/runs';
@@ -17,7 +21,15 @@ export class AppModule {
   static register(config: FlowConfig, dataSource: DataSource): DynamicModule {
     return {
       module: AppModule,
-      imports: [FlowConfigModule.forRoot(config), loggingModule(config), DatabaseModule.forDataSource(dataSource), TenancyModule, PipelinesModule, RunsModule.register(), SchedulerModule],
+      imports: [
+        FlowConfigModule.forRoot(config),
+        loggingModule(config),
+        DatabaseModule.forDataSource(dataSource),
+        TenancyModule,
+        PipelinesModule,
+        RunsModule.register(),
+        SchedulerModule,
+      ],
       controllers: [HealthController, MetricsController],
     };
   }

@@ -12,7 +12,12 @@ const API_PATHS = /^\/(api|metrics)(\/|$|\?)/;
 
 /** Where the built console is: CONSOLE_DIR, else next to the api bundle (dist/apps/console/browser). */
 export function resolveConsoleDir(configured: string | null): string | null {
-  const candidates = configured ? [resolve(configured)] : [resolve(__dirname, '..', 'console', 'browser'), resolve(process.cwd(), 'dist/apps/console/browser')];
+  const candidates = configured
+    ? [resolve(configured)]
+    : [
+        resolve(__dirname, '..', 'console', 'browser'),
+        resolve(process.cwd(), 'dist/apps/console/browser'),
+      ];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
 }
 
@@ -20,18 +25,41 @@ export function resolveConsoleDir(configured: string | null): string | null {
  * Serves the built console from the api's own origin: its files, and `index.html` for any other GET outside
  * `/api` so that deep links such as `/data/scheduler` work (the SPA fallback).
  */
-export function serveConsole(app: NestFastifyApplication, consoleDir: string | null): NotFoundFallback | undefined {
+export function serveConsole(
+  app: NestFastifyApplication,
+  consoleDir: string | null,
+): NotFoundFallback | undefined {
   if (!consoleDir) {
-    new Logger('Console').warn('The built console was not found (run `npx nx build console`); serving the api only');
+    new Logger('Console').warn(
+      'The built console was not found (run `npx nx build console`); serving the api only',
+    );
     return undefined;
   }
-  app.useStaticAssets({ root: consoleDir, prefix: '/', wildcard: true, index: false, cacheControl: true, maxAge: '1h' });
+  app.useStaticAssets({
+    root: consoleDir,
+    prefix: '/',
+    wildcard: true,
+    index: false,
+    cacheControl: true,
+    maxAge: '1h',
+  });
   // The console's home is the scheduler page; browsers carry the #token fragment across the redirect.
-  app.getHttpAdapter().getInstance().get('/', (_request, reply) => reply.redirect('/data/scheduler', 302));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/', (_request, reply) => reply.redirect('/data/scheduler', 302));
   const indexHtml = readFileSync(join(consoleDir, 'index.html'));
   return (request: FastifyRequest, reply: FastifyReply) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || API_PATHS.test(request.url)) return false;
-    void reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    if (
+      (request.method !== 'GET' && request.method !== 'HEAD') ||
+      API_PATHS.test(request.url)
+    )
+      return false;
+    void reply
+      .status(200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(indexHtml);
     return true;
   };
 }

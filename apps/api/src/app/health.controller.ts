@@ -1,4 +1,9 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 
@@ -35,14 +40,30 @@ export class HealthController {
   @HttpCode(200)
   async ready(): Promise<ReadyResponse> {
     try {
-      const health = await withTimeout(this.tickHealth.check(), READY_QUERY_TIMEOUT_MS);
-      return { status: 'ok', checks: { database: 'up' }, lastTickAt: health.lastTickAt?.toISOString() ?? null, warnings: health.warning ? [health.warning] : [] };
+      const health = await withTimeout(
+        this.tickHealth.check(),
+        READY_QUERY_TIMEOUT_MS,
+      );
+      return {
+        status: 'ok',
+        checks: { database: 'up' },
+        lastTickAt: health.lastTickAt?.toISOString() ?? null,
+        warnings: health.warning ? [health.warning] : [],
+      };
     } catch {
-      throw new ServiceUnavailableException({ message: 'Database unavailable', details: [{ path: 'checks.database', message: 'down' }] });
+      throw new ServiceUnavailableException({
+        message: 'Database unavailable',
+        details: [{ path: 'checks.database', message: 'down' }],
+      });
     }
   }
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('timeout')), ms).unref(),
+    ),
+  ]);
 }

@@ -1,4 +1,11 @@
-import { Controller, Get, Headers, Inject, Res, UnauthorizedException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  Inject,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
@@ -16,9 +23,17 @@ export class MetricsController {
   ) {}
 
   @Get()
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    if (!this.config.metricsPublic && !cronSecretMatches(bearerToken(authorization), this.config.cronSecret)) {
-      throw new UnauthorizedException('Missing or invalid bearer token for /metrics');
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    if (
+      !this.config.metricsPublic &&
+      !cronSecretMatches(bearerToken(authorization), this.config.cronSecret)
+    ) {
+      throw new UnauthorizedException(
+        'Missing or invalid bearer token for /metrics',
+      );
     }
     void reply.header('content-type', this.metrics.registry.contentType);
     return this.metrics.registry.metrics();

@@ -1,7 +1,13 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
-import { ConfigError, createHttpApp, FlowConfigModule, loadConfig, type FlowConfig } from '@flow/api/core';
+import {
+  ConfigError,
+  createHttpApp,
+  FlowConfigModule,
+  loadConfig,
+  type FlowConfig,
+} from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
 import { RunsModule } from '@flow/api/runs';
 import { signTenantToken, TenantsService } from '@flow/api/tenancy';
@@ -25,7 +31,10 @@ const USAGE = `Usage: flow <command>
                                           the perf dataset (tenants perf-01…); prints the tenants as JSON`;
 
 /** Runs one CLI command; resolves with the process exit code. */
-export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): Promise<number> {
   const { positionals, options } = parseArgs(argv);
   const [command = 'serve', sub] = positionals;
   let config: FlowConfig;
@@ -51,21 +60,37 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         process.stdout.write('Migrations applied\n');
         return 0;
       case 'tenant': {
-        if (sub !== 'create' || !positionals[2]) throw new CliError('usage: tenant create <slug> [--name N] [--timezone Z]');
+        if (sub !== 'create' || !positionals[2])
+          throw new CliError(
+            'usage: tenant create <slug> [--name N] [--timezone Z]',
+          );
         const tenant = await withContext(config, (app) =>
-          app.get(TenantsService).create({ slug: positionals[2], name: options.get('name'), timezone: options.get('timezone') }),
+          app.get(TenantsService).create({
+            slug: positionals[2],
+            name: options.get('name'),
+            timezone: options.get('timezone'),
+          }),
         );
-        process.stdout.write(`${JSON.stringify({ id: tenant.tenant.id, slug: tenant.tenant.slug })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ id: tenant.tenant.id, slug: tenant.tenant.slug })}\n`,
+        );
         return 0;
       }
       case 'token': {
         const slug = options.get('tenant');
-        if (!slug) throw new CliError('usage: token --tenant <slug> [--ttl 1h]');
+        if (!slug)
+          throw new CliError('usage: token --tenant <slug> [--ttl 1h]');
         const ttl = parseTtl(options.get('ttl') ?? '1h');
         const token = await withContext(config, async (app, runtime) => {
           const tenant = await app.get(TenantsService).findBySlug(slug);
-          if (!tenant) throw new CliError(`no tenant with slug "${slug}" (create it with: tenant create ${slug})`);
-          if (!runtime.config.authJwtSecret) throw new CliError('token needs AUTH_JWT_SECRET (with AUTH_JWKS_URL your identity provider issues tokens)');
+          if (!tenant)
+            throw new CliError(
+              `no tenant with slug "${slug}" (create it with: tenant create ${slug})`,
+            );
+          if (!runtime.config.authJwtSecret)
+            throw new CliError(
+              'token needs AUTH_JWT_SECRET (with AUTH_JWKS_URL your identity provider issues tokens)',
+            );
           return signTenantToken(runtime.config.authJwtSecret, tenant.id, ttl);
         });
         process.stdout.write(`${token}\n`);
@@ -75,25 +100,59 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         if (sub === 'perf') {
           // The perf dataset (apps/api/src/cli/perf-seed.ts): no in-process tick or polling worker while seeding; the
           // seed drains its own target-writer runs.
-          const perfConfig: FlowConfig = { ...config, schedulerInternalTick: false, workerEnabled: false };
+          const perfConfig: FlowConfig = {
+            ...config,
+            schedulerInternalTick: false,
+            workerEnabled: false,
+          };
           const tenants = await withContext(perfConfig, (app) =>
             seedPerf(app, {
-              tenants: positiveInteger('tenants', options.get('tenants'), PERF_SEED_DEFAULTS.tenants, 999),
-              pipelines: positiveInteger('pipelines', options.get('pipelines'), PERF_SEED_DEFAULTS.pipelines, 100_000),
-              rows: positiveInteger('rows', options.get('rows'), PERF_SEED_DEFAULTS.rows, 50_000_000),
-              history: options.get('history') === '0' ? 0 : positiveInteger('history', options.get('history'), PERF_SEED_DEFAULTS.history, 100),
+              tenants: positiveInteger(
+                'tenants',
+                options.get('tenants'),
+                PERF_SEED_DEFAULTS.tenants,
+                999,
+              ),
+              pipelines: positiveInteger(
+                'pipelines',
+                options.get('pipelines'),
+                PERF_SEED_DEFAULTS.pipelines,
+                100_000,
+              ),
+              rows: positiveInteger(
+                'rows',
+                options.get('rows'),
+                PERF_SEED_DEFAULTS.rows,
+                50_000_000,
+              ),
+              history:
+                options.get('history') === '0'
+                  ? 0
+                  : positiveInteger(
+                      'history',
+                      options.get('history'),
+                      PERF_SEED_DEFAULTS.history,
+                      100,
+                    ),
               allScheduled: options.get('all-scheduled') === 'true',
               runTargets: options.get('no-runs') !== 'true',
               prefix: options.get('prefix') ?? PERF_SEED_DEFAULTS.prefix,
               log: (line) => process.stderr.write(`${line}\n`),
             }),
           );
-          process.stdout.write(`${JSON.stringify(tenants.map(({ id, slug }) => ({ id, slug })))}\n`);
+          process.stdout.write(
+            `${JSON.stringify(tenants.map(({ id, slug }) => ({ id, slug })))}\n`,
+          );
           return 0;
         }
-        if (sub !== 'demo') throw new CliError('usage: seed demo | seed perf --tenants N --pipelines M');
+        if (sub !== 'demo')
+          throw new CliError(
+            'usage: seed demo | seed perf --tenants N --pipelines M',
+          );
         const tenant = await withContext(config, (app) => seedDemo(app));
-        process.stdout.write(`${JSON.stringify({ id: tenant.id, slug: tenant.slug })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ id: tenant.id, slug: tenant.slug })}\n`,
+        );
         return 0;
       }
       case 'help':
@@ -112,7 +171,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
 }
 
-async function withRuntime<T>(config: FlowConfig, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+async function withRuntime<T>(
+  config: FlowConfig,
+  work: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
   const runtime = await openRuntime(config, { poolSize: 4 });
   try {
     return await work(runtime);
@@ -121,9 +183,15 @@ async function withRuntime<T>(config: FlowConfig, work: (runtime: Runtime) => Pr
   }
 }
 
-async function withContext<T>(config: FlowConfig, work: (app: INestApplicationContext, runtime: Runtime) => Promise<T>): Promise<T> {
+async function withContext<T>(
+  config: FlowConfig,
+  work: (app: INestApplicationContext, runtime: Runtime) => Promise<T>,
+): Promise<T> {
   return withRuntime(config, async (runtime) => {
-    const app = await NestFactory.createApplicationContext(AppModule.register(runtime.config, runtime.dataSource), { logger: ['error', 'warn'] });
+    const app = await NestFactory.createApplicationContext(
+      AppModule.register(runtime.config, runtime.dataSource),
+      { logger: ['error', 'warn'] },
+    );
     try {
       return await work(app, runtime);
     } finally {
@@ -139,14 +207,25 @@ async function withContext<T>(config: FlowConfig, work: (app: INestApplicationCo
  */
 async function runWorker(config: FlowConfig): Promise<void> {
   const logger = new Logger('Flow');
-  const runtime = await openRuntime(config, { poolSize: config.workerConcurrency * 2 + 2 });
+  const runtime = await openRuntime(config, {
+    poolSize: config.workerConcurrency * 2 + 2,
+  });
   const workerConfig: FlowConfig = { ...runtime.config, workerEnabled: true };
   const app = await NestFactory.createApplicationContext(
-    { module: class WorkerProcessModule {}, imports: [FlowConfigModule.forRoot(workerConfig), DatabaseModule.forDataSource(runtime.dataSource), RunsModule.register()] },
+    {
+      module: class WorkerProcessModule {},
+      imports: [
+        FlowConfigModule.forRoot(workerConfig),
+        DatabaseModule.forDataSource(runtime.dataSource),
+        RunsModule.register(),
+      ],
+    },
     { logger: ['log', 'error', 'warn'] },
   );
   await app.init();
-  logger.log(`Worker process running (${workerConfig.workerConcurrency} slot(s)); SIGTERM or SIGINT stops it`);
+  logger.log(
+    `Worker process running (${workerConfig.workerConcurrency} slot(s)); SIGTERM or SIGINT stops it`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.log(`${signal} received, finishing running executions`);
@@ -163,9 +242,14 @@ async function runWorker(config: FlowConfig): Promise<void> {
 async function serve(config: FlowConfig): Promise<void> {
   const logger = new Logger('Flow');
   const runtime = await openRuntime(config);
-  const app = await createHttpApp(AppModule.register(runtime.config, runtime.dataSource), runtime.config, {
-    configure: (instance) => serveConsole(instance, resolveConsoleDir(runtime.config.consoleDir)),
-  });
+  const app = await createHttpApp(
+    AppModule.register(runtime.config, runtime.dataSource),
+    runtime.config,
+    {
+      configure: (instance) =>
+        serveConsole(instance, resolveConsoleDir(runtime.config.consoleDir)),
+    },
+  );
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -181,7 +265,12 @@ async function serve(config: FlowConfig): Promise<void> {
   const origin = `http://localhost:${runtime.config.port}`;
   if (runtime.embedded) {
     const tenant = await seedDemo(app);
-    const token = await signTenantToken(runtime.config.authJwtSecret as string, tenant.id, 24 * 3600, 'flow-dev');
+    const token = await signTenantToken(
+      runtime.config.authJwtSecret as string,
+      tenant.id,
+      24 * 3600,
+      'flow-dev',
+    );
     process.stdout.write(
       [
         '',

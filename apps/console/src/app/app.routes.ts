@@ -7,7 +7,8 @@ export const appRoutes: Route[] = [
   {
     path: 'data/scheduler',
     // Lazy: ag-grid lives in this chunk, outside the initial bundle.
-    loadChildren: () => import('@flow/console/scheduler').then((m) => m.schedulerRoutes),
+    loadChildren: () =>
+      import('@flow/console/scheduler').then((m) => m.schedulerRoutes),
   },
   { path: '**', title: 'Not found · Flow', component: NotFoundPage },
 ];

@@ -23,10 +23,14 @@ describe(App.name, () => {
 describe('appRoutes', () => {
   /** The real table with the lazy scheduler swapped for a stub: ag-grid is not what these tests are about. */
   const routes = appRoutes.map((route) =>
-    route.path === 'data/scheduler' ? { path: 'data/scheduler', component: SchedulerStub } : route,
+    route.path === 'data/scheduler'
+      ? { path: 'data/scheduler', component: SchedulerStub }
+      : route,
   );
 
-  beforeEach(() => TestBed.configureTestingModule({ providers: [provideRouter(routes)] }));
+  beforeEach(() =>
+    TestBed.configureTestingModule({ providers: [provideRouter(routes)] }),
+  );
 
   it('redirects the root to /data/scheduler', async () => {
     const harness = await RouterTestingHarness.create();
@@ -38,11 +42,15 @@ describe('appRoutes', () => {
   it('shows a not-found page for unknown paths', async () => {
     const harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/no/such/page');
-    expect(harness.routeNativeElement?.querySelector('[data-testid="not-found"]')).not.toBeNull();
+    expect(
+      harness.routeNativeElement?.querySelector('[data-testid="not-found"]'),
+    ).not.toBeNull();
   });
 
   it('lazy-loads the scheduler feature', () => {
-    const scheduler = appRoutes.find((route) => route.path === 'data/scheduler');
+    const scheduler = appRoutes.find(
+      (route) => route.path === 'data/scheduler',
+    );
     expect(scheduler?.loadChildren).toBeDefined();
     expect(scheduler?.component).toBeUndefined();
   });

@@ -18,16 +18,25 @@ export interface TestDatabase {
 
 export function testServerUrl(): string {
   const url = process.env['TEST_DATABASE_URL'];
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through Jest (its global setup starts PostgreSQL)');
+  if (!url)
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run the tests through Jest (its global setup starts PostgreSQL)',
+    );
   return url;
 }
 
-export async function createTestDatabase(options: { migrate?: boolean; poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean; poolSize?: number } = {},
+): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
   const name = `flow_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const url = withDatabase(serverUrl, name);
-  const dataSource = createDataSource({ url, poolSize: options.poolSize ?? 5, applicationName: 'flow-test' });
+  const dataSource = createDataSource({
+    url,
+    poolSize: options.poolSize ?? 5,
+    applicationName: 'flow-test',
+  });
   await dataSource.initialize();
   if (options.migrate !== false) await runMigrations(dataSource);
   return {
@@ -36,7 +45,10 @@ export async function createTestDatabase(options: { migrate?: boolean; poolSize?
     dataSource,
     async drop() {
       if (dataSource.isInitialized) await dataSource.destroy();
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(
+        serverUrl,
+        `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`,
+      );
     },
   };
 }

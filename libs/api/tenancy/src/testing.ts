@@ -1,7 +1,12 @@
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { createHttpApp, FlowConfigModule, loadConfig, type FlowConfig } from '@flow/api/core';
+import {
+  createHttpApp,
+  FlowConfigModule,
+  loadConfig,
+  type FlowConfig,
+} from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
 import { createTestDatabase, type TestDatabase } from '@flow/api/db/testing';
 
@@ -26,21 +31,39 @@ export interface TestApp {
  * An HTTP app built exactly as production builds it (Fastify, filter, global TenantGuard) with the given feature
  * modules, on a fresh database of its own. Requests go through `app.inject()`.
  */
-export async function createTestApp(featureModules: Type<unknown>[], env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  featureModules: Type<unknown>[],
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const db = await createTestDatabase({ poolSize: 10 });
-  const config = loadConfig({ DATABASE_URL: db.url, CRON_SECRET: TEST_CRON_SECRET, AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    CRON_SECRET: TEST_CRON_SECRET,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    ...env,
+  });
   const rootModule = {
     module: class TestRootModule {},
-    imports: [FlowConfigModule.forRoot(config), DatabaseModule.forDataSource(db.dataSource), TenancyModule, ...featureModules],
+    imports: [
+      FlowConfigModule.forRoot(config),
+      DatabaseModule.forDataSource(db.dataSource),
+      TenancyModule,
+      ...featureModules,
+    ],
   };
-  const app = await createHttpApp(rootModule, config, { logger: false, openApi: false });
+  const app = await createHttpApp(rootModule, config, {
+    logger: false,
+    openApi: false,
+  });
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
     db,
     config,
     async createTenant(slug, timezone = 'UTC') {
-      return (await app.get(TenantsService).create({ slug, name: slug, timezone })).tenant;
+      return (
+        await app.get(TenantsService).create({ slug, name: slug, timezone })
+      ).tenant;
     },
     tokenFor(tenant, ttlSeconds = 3600) {
       return signTenantToken(TEST_JWT_SECRET, tenant.id, ttlSeconds, 'test');

@@ -1,4 +1,7 @@
-export { SchedulerStatusService, SCHEDULER_STATUS_URL } from './lib/data-access/scheduler-status.service';
+export {
+  SchedulerStatusService,
+  SCHEDULER_STATUS_URL,
+} from './lib/data-access/scheduler-status.service';
 export { LagCellComponent } from './lib/lag-cell/lag-cell';
 export { NextFiresComponent } from './lib/next-fires/next-fires';
 export { SchedulerPage } from './lib/scheduler-page/scheduler-page';

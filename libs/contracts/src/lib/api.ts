@@ -15,7 +15,12 @@ export interface FieldError {
   message: string;
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped';
 export type RunTrigger = 'schedule' | 'manual';
 
 export interface PipelineSummary {

@@ -37,4 +37,8 @@ export interface RRuleSchedule extends SchedulePolicies {
 
 export type Schedule = CronSchedule | IntervalSchedule | RRuleSchedule;
 export type ScheduleKind = Schedule['type'];
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['cron', 'interval', 'rrule'];
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = [
+  'cron',
+  'interval',
+  'rrule',
+];

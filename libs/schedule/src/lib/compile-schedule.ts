@@ -1,6 +1,10 @@
 import type { Schedule } from '@flow/contracts';
 
-import { CompiledSchedule, ScheduleDefaults, ScheduleError } from './compiled-schedule';
+import {
+  CompiledSchedule,
+  ScheduleDefaults,
+  ScheduleError,
+} from './compiled-schedule';
 import { parseCron } from './cron-expression';
 import { CronSchedule } from './cron-schedule';
 import { IntervalSchedule } from './interval-schedule';
@@ -11,36 +15,60 @@ import { timeZoneProblem, validateSchedule } from './validate-schedule';
 import { zoneTimeline } from './zone-timeline';
 
 function fail(errors: { path: string; message: string }[]): never {
-  throw new ScheduleError(errors.map((error) => `${error.path}: ${error.message}`).join('; '), errors);
+  throw new ScheduleError(
+    errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+    errors,
+  );
 }
 
 /**
  * Parses and checks `schedule` once and returns its fire-time engine. Throws `ScheduleError` (with the
  * field errors of `validateSchedule`, paths under `schedule`) when the schedule or the defaults are invalid.
  */
-export function compileSchedule(schedule: Schedule, defaults: ScheduleDefaults): CompiledSchedule {
+export function compileSchedule(
+  schedule: Schedule,
+  defaults: ScheduleDefaults,
+): CompiledSchedule {
   const errors = validateSchedule(schedule, 'schedule');
   const zoneProblem = timeZoneProblem(defaults.timezone);
-  if (zoneProblem) errors.push({ path: 'defaults.timezone', message: zoneProblem });
-  if (!(defaults.anchor instanceof Date) || Number.isNaN(defaults.anchor.getTime())) {
+  if (zoneProblem)
+    errors.push({ path: 'defaults.timezone', message: zoneProblem });
+  if (
+    !(defaults.anchor instanceof Date) ||
+    Number.isNaN(defaults.anchor.getTime())
+  ) {
     errors.push({ path: 'defaults.anchor', message: 'must be a valid Date' });
   }
   if (errors.length > 0) fail(errors);
   switch (schedule.type) {
     case 'cron': {
       const parsed = parseCron(schedule.expression);
-      if (!parsed.ok) return fail([{ path: 'schedule.expression', message: parsed.errors.join('; ') }]);
-      return new CronSchedule(schedule.expression.trim(), parsed.fields, schedule.timezone ?? defaults.timezone);
+      if (!parsed.ok)
+        return fail([
+          { path: 'schedule.expression', message: parsed.errors.join('; ') },
+        ]);
+      return new CronSchedule(
+        schedule.expression.trim(),
+        parsed.fields,
+        schedule.timezone ?? defaults.timezone,
+      );
     }
     case 'interval': {
       const every = parseFixedDuration(schedule.every);
-      const anchor = schedule.anchor === undefined ? defaults.anchor.getTime() : parseInstant(schedule.anchor);
-      if (!every.ok || anchor === null) return fail([{ path: 'schedule', message: 'invalid interval' }]);
+      const anchor =
+        schedule.anchor === undefined
+          ? defaults.anchor.getTime()
+          : parseInstant(schedule.anchor);
+      if (!every.ok || anchor === null)
+        return fail([{ path: 'schedule', message: 'invalid interval' }]);
       return new IntervalSchedule(schedule.every, every.ms, anchor);
     }
     case 'rrule': {
       const parsed = parseRRuleText(schedule.rrule);
-      if (!parsed.ok) return fail([{ path: 'schedule.rrule', message: parsed.errors.join('; ') }]);
+      if (!parsed.ok)
+        return fail([
+          { path: 'schedule.rrule', message: parsed.errors.join('; ') },
+        ]);
       const zone = parsed.rule.zone ?? defaults.timezone;
       let dtstartWall = parsed.rule.dtstartWall;
       if (dtstartWall === null) {
@@ -49,7 +77,12 @@ export function compileSchedule(schedule: Schedule, defaults: ScheduleDefaults):
         const anchor = Math.ceil(defaults.anchor.getTime() / 60_000) * 60_000;
         dtstartWall = anchor + zoneTimeline(zone).offsetAt(anchor);
       }
-      return new RRuleSchedule(schedule.rrule.trim(), parsed.rule, zone, dtstartWall);
+      return new RRuleSchedule(
+        schedule.rrule.trim(),
+        parsed.rule,
+        zone,
+        dtstartWall,
+      );
     }
   }
 }

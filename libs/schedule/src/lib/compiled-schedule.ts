@@ -33,7 +33,11 @@ export interface CompiledSchedule {
   /** The latest fire at or before `atOrBefore`; consistent with `nextFireTimes` on every day, DST days included. */
   previousFireTime(atOrBefore: Date): Date | null;
   /** Fires in `(afterExclusive, untilInclusive]`, oldest first, at most `limit`. */
-  firesBetween(afterExclusive: Date, untilInclusive: Date, limit: number): Date[];
+  firesBetween(
+    afterExclusive: Date,
+    untilInclusive: Date,
+    limit: number,
+  ): Date[];
 }
 
 /** An engine works in epoch milliseconds; this base class supplies the `Date` API on top. */
@@ -65,7 +69,11 @@ export abstract class FireEngine implements CompiledSchedule {
     return previous === null ? null : new Date(previous);
   }
 
-  firesBetween(afterExclusive: Date, untilInclusive: Date, limit: number): Date[] {
+  firesBetween(
+    afterExclusive: Date,
+    untilInclusive: Date,
+    limit: number,
+  ): Date[] {
     const fires: Date[] = [];
     const until = untilInclusive.getTime();
     let cursor = afterExclusive.getTime();

@@ -27,7 +27,15 @@ export const MONTH_NAMES = [
   'November',
   'December',
 ];
-export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+export const WEEKDAY_NAMES = [
+  'Sunday',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+];
 
 interface FieldSpec {
   name: string;
@@ -42,8 +50,33 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'], namesFrom: 1 },
-  { name: 'day-of-week', min: 0, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], namesFrom: 0 },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: [
+      'JAN',
+      'FEB',
+      'MAR',
+      'APR',
+      'MAY',
+      'JUN',
+      'JUL',
+      'AUG',
+      'SEP',
+      'OCT',
+      'NOV',
+      'DEC',
+    ],
+    namesFrom: 1,
+  },
+  {
+    name: 'day-of-week',
+    min: 0,
+    max: 7,
+    names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
+    namesFrom: 0,
+  },
 ];
 const MAX_DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -64,7 +97,9 @@ export interface CronFields {
   followsRealTime: boolean;
 }
 
-export type CronParseResult = { ok: true; fields: CronFields } | { ok: false; errors: string[] };
+export type CronParseResult =
+  | { ok: true; fields: CronFields }
+  | { ok: false; errors: string[] };
 
 function parseValue(token: string, spec: FieldSpec): number | string {
   if (/^\d+$/.test(token)) {
@@ -79,20 +114,27 @@ function parseValue(token: string, spec: FieldSpec): number | string {
   return `${spec.name} '${token}' is not a number${spec.names ? ' or name' : ''}`;
 }
 
-function parseField(text: string, spec: FieldSpec): { values: boolean[] } | { error: string } {
+function parseField(
+  text: string,
+  spec: FieldSpec,
+): { values: boolean[] } | { error: string } {
   const values = new Array<boolean>(spec.max + 1).fill(false);
   for (const item of text.split(',')) {
-    if (item === '') return { error: `${spec.name} has an empty list item in '${text}'` };
+    if (item === '')
+      return { error: `${spec.name} has an empty list item in '${text}'` };
     const match = /^([^/]+)(?:\/(.*))?$/.exec(item);
     if (!match) return { error: `${spec.name} '${item}' is not valid` };
     const [, range, stepText] = match;
     let step = 1;
     if (stepText !== undefined) {
-      if (!/^\d+$/.test(stepText)) return { error: `${spec.name} step '${stepText}' is not a number` };
+      if (!/^\d+$/.test(stepText))
+        return { error: `${spec.name} step '${stepText}' is not a number` };
       step = Number(stepText);
       const maxStep = spec.max - spec.min;
       if (step < 1 || step > maxStep) {
-        return { error: `${spec.name} step ${step} is out of range 1-${maxStep}` };
+        return {
+          error: `${spec.name} step ${step} is out of range 1-${maxStep}`,
+        };
       }
     }
     let from: number;
@@ -106,11 +148,21 @@ function parseField(text: string, spec: FieldSpec): { values: boolean[] } | { er
         return { error: `${spec.name} '${item}' is not valid` };
       }
       const parsed = bounds.map((bound) => parseValue(bound, spec));
-      const problem = parsed.find((value): value is string => typeof value === 'string');
+      const problem = parsed.find(
+        (value): value is string => typeof value === 'string',
+      );
       if (problem !== undefined) return { error: problem };
       from = parsed[0] as number;
-      to = bounds.length === 2 ? (parsed[1] as number) : stepText !== undefined ? spec.max : from;
-      if (from > to) return { error: `${spec.name} range ${range} goes backwards (write it low-high)` };
+      to =
+        bounds.length === 2
+          ? (parsed[1] as number)
+          : stepText !== undefined
+            ? spec.max
+            : from;
+      if (from > to)
+        return {
+          error: `${spec.name} range ${range} goes backwards (write it low-high)`,
+        };
     }
     for (let value = from; value <= to; value += step) values[value] = true;
   }
@@ -124,7 +176,12 @@ export function parseCron(expression: string): CronParseResult {
   if (trimmed.startsWith('@')) {
     const expanded = CRON_MACROS[trimmed.toLowerCase()];
     if (!expanded) {
-      return { ok: false, errors: [`unknown macro ${trimmed} (use ${Object.keys(CRON_MACROS).join(', ')})`] };
+      return {
+        ok: false,
+        errors: [
+          `unknown macro ${trimmed} (use ${Object.keys(CRON_MACROS).join(', ')})`,
+        ],
+      };
     }
     source = expanded.split(' ');
   } else {
@@ -133,7 +190,9 @@ export function parseCron(expression: string): CronParseResult {
       const hint = source.length === 6 ? ' (seconds are not supported)' : '';
       return {
         ok: false,
-        errors: [`expected 5 fields (minute hour day-of-month month day-of-week), got ${source.length}${hint}`],
+        errors: [
+          `expected 5 fields (minute hour day-of-month month day-of-week), got ${source.length}${hint}`,
+        ],
       };
     }
   }
@@ -167,7 +226,11 @@ function neverFiresReason(fields: CronFields): string | null {
   if (!fields.dayOfWeekStar && !fields.dayOfMonthStar) return null;
   const firstDay = fields.daysOfMonth.indexOf(true);
   const months = MONTH_NAMES.filter((_, index) => fields.months[index + 1]);
-  if (months.every((_, i) => firstDay > MAX_DAYS_IN_MONTH[MONTH_NAMES.indexOf(months[i])])) {
+  if (
+    months.every(
+      (_, i) => firstDay > MAX_DAYS_IN_MONTH[MONTH_NAMES.indexOf(months[i])],
+    )
+  ) {
     return `day-of-month ${fields.source[2]} never occurs in ${months.join(', ')}`;
   }
   const matcher = new CronMatcher(fields);
@@ -179,13 +242,15 @@ function neverFiresReason(fields: CronFields): string | null {
 
 function nextAllowed(values: readonly boolean[], size: number): Int8Array {
   const table = new Int8Array(size + 1).fill(-1);
-  for (let value = size - 1; value >= 0; value--) table[value] = values[value] ? value : table[value + 1];
+  for (let value = size - 1; value >= 0; value--)
+    table[value] = values[value] ? value : table[value + 1];
   return table;
 }
 
 function previousAllowed(values: readonly boolean[], size: number): Int8Array {
   const table = new Int8Array(size).fill(-1);
-  for (let value = 0; value < size; value++) table[value] = values[value] ? value : value > 0 ? table[value - 1] : -1;
+  for (let value = 0; value < size; value++)
+    table[value] = values[value] ? value : value > 0 ? table[value - 1] : -1;
   return table;
 }
 
@@ -211,16 +276,22 @@ export class CronMatcher {
   }
 
   private dayMatches(year: number, month: number, day: number): boolean {
-    const { daysOfMonth, daysOfWeek, dayOfMonthStar, dayOfWeekStar } = this.fields;
-    const weekday = (Math.floor(Date.UTC(year, month - 1, day) / DAY_MS) + 4) % 7;
+    const { daysOfMonth, daysOfWeek, dayOfMonthStar, dayOfWeekStar } =
+      this.fields;
+    const weekday =
+      (Math.floor(Date.UTC(year, month - 1, day) / DAY_MS) + 4) % 7;
     const domMatch = daysOfMonth[day];
     const dowMatch = daysOfWeek[weekday < 0 ? weekday + 7 : weekday];
-    return dayOfMonthStar || dayOfWeekStar ? domMatch && dowMatch : domMatch || dowMatch;
+    return dayOfMonthStar || dayOfWeekStar
+      ? domMatch && dowMatch
+      : domMatch || dowMatch;
   }
 
   /** The first matching wall minute strictly after `wall`, or null within 400 years. */
   nextWall(wall: number): number | null {
-    const start = new Date(Math.floor(wall / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
+    const start = new Date(
+      Math.floor(wall / MINUTE_MS) * MINUTE_MS + MINUTE_MS,
+    );
     let year = start.getUTCFullYear();
     let month = start.getUTCMonth() + 1;
     let day = start.getUTCDate();

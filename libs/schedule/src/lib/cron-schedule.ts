@@ -1,7 +1,11 @@
 import { CronMatcher, type CronFields } from './cron-expression';
 import { FireEngine } from './compiled-schedule';
 import { describeCron } from './describe';
-import { zoneTimeline, type OffsetSegment, type ZoneTimeline } from './zone-timeline';
+import {
+  zoneTimeline,
+  type OffsetSegment,
+  type ZoneTimeline,
+} from './zone-timeline';
 
 /** Fires are searched this far (about 400 years) before giving up; a valid expression fires far sooner. */
 const MAX_SEGMENTS = 2_000;
@@ -42,14 +46,21 @@ export class CronSchedule extends FireEngine {
       const segment = this.timeline.segmentAt(probe);
       const { start, end, offset, prevOffset } = segment;
       let best: number | null = null;
-      const normalFloor = this.skipsRepeatedWalls(segment) ? start + prevOffset : start + offset;
-      const wall = this.matcher.nextWall(Math.max(cursor + offset, normalFloor - 1));
+      const normalFloor = this.skipsRepeatedWalls(segment)
+        ? start + prevOffset
+        : start + offset;
+      const wall = this.matcher.nextWall(
+        Math.max(cursor + offset, normalFloor - 1),
+      );
       if (wall !== null && wall < end + offset) best = wall - offset;
       if (offset > prevOffset) {
-        const gapWall = this.matcher.nextWall(Math.max(cursor + prevOffset, start + prevOffset - 1));
+        const gapWall = this.matcher.nextWall(
+          Math.max(cursor + prevOffset, start + prevOffset - 1),
+        );
         if (gapWall !== null && gapWall < start + offset) {
           const shifted = gapWall - prevOffset;
-          if (shifted < end && (best === null || shifted < best)) best = shifted;
+          if (shifted < end && (best === null || shifted < best))
+            best = shifted;
         }
       }
       if (best !== null) return best;
@@ -66,11 +77,15 @@ export class CronSchedule extends FireEngine {
       const segment = this.timeline.segmentAt(cursor);
       const { start, offset, prevOffset } = segment;
       let best: number | null = null;
-      const normalFloor = this.skipsRepeatedWalls(segment) ? start + prevOffset : start + offset;
+      const normalFloor = this.skipsRepeatedWalls(segment)
+        ? start + prevOffset
+        : start + offset;
       const wall = this.matcher.previousWall(cursor + offset);
       if (wall !== null && wall >= normalFloor) best = wall - offset;
       if (offset > prevOffset) {
-        const gapWall = this.matcher.previousWall(Math.min(cursor + prevOffset, start + offset - 1));
+        const gapWall = this.matcher.previousWall(
+          Math.min(cursor + prevOffset, start + offset - 1),
+        );
         if (gapWall !== null && gapWall >= start + prevOffset) {
           const shifted = gapWall - prevOffset;
           if (best === null || shifted > best) best = shifted;

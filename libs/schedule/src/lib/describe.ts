@@ -35,10 +35,13 @@ function timePart(minute: string, hour: string): string {
   const hours = listedValues(hour);
   if (minute === '*' && hour === '*') return 'every minute';
   const minuteStep = everyStep(minute);
-  if (minuteStep !== null && hour === '*') return `every ${plural(minuteStep, 'minute')}`;
-  if (minuteValue !== null && hour === '*') return `every hour at minute ${minuteValue}`;
+  if (minuteStep !== null && hour === '*')
+    return `every ${plural(minuteStep, 'minute')}`;
+  if (minuteValue !== null && hour === '*')
+    return `every hour at minute ${minuteValue}`;
   const hourStep = everyStep(hour);
-  if (minuteValue !== null && hourStep !== null) return `every ${plural(hourStep, 'hour')} at minute ${minuteValue}`;
+  if (minuteValue !== null && hourStep !== null)
+    return `every ${plural(hourStep, 'hour')} at minute ${minuteValue}`;
   if (minuteValue !== null && hours !== null && hours.length <= 6) {
     return `at ${joinWords(hours.map((h) => `${pad(h)}:${pad(minuteValue)}`))}`;
   }
@@ -58,21 +61,39 @@ export function describeCron(fields: CronFields, zone: string): string {
   const days: string[] = [];
   const domValue = singleValue(dayOfMonth);
   const monthValue = singleValue(month);
-  if (dayOfMonth !== '*' && dayOfWeek === '*' && domValue !== null && monthValue !== null) {
+  if (
+    dayOfMonth !== '*' &&
+    dayOfWeek === '*' &&
+    domValue !== null &&
+    monthValue !== null
+  ) {
     days.push(`on ${MONTH_NAMES[monthValue - 1]} ${domValue}`);
   } else {
-    const domText = dayOfMonth === '*' ? null : `on day ${dayOfMonth.replace(/,/g, ', ')} of the month`;
-    const dowText = dayOfWeek === '*' ? null : weekdaysPart(dayOfWeek, fields.daysOfWeek);
-    if (domText && dowText) days.push(`${domText} ${fields.dayOfMonthStar || fields.dayOfWeekStar ? 'if' : 'or'} ${dowText}`);
+    const domText =
+      dayOfMonth === '*'
+        ? null
+        : `on day ${dayOfMonth.replace(/,/g, ', ')} of the month`;
+    const dowText =
+      dayOfWeek === '*' ? null : weekdaysPart(dayOfWeek, fields.daysOfWeek);
+    if (domText && dowText)
+      days.push(
+        `${domText} ${fields.dayOfMonthStar || fields.dayOfWeekStar ? 'if' : 'or'} ${dowText}`,
+      );
     else if (domText ?? dowText) days.push((domText ?? dowText) as string);
     if (month !== '*') {
       const months = MONTH_NAMES.filter((_, index) => fields.months[index + 1]);
       days.push(`in ${joinWords(months)}`);
     }
   }
-  const daily = days.length === 0 && time.startsWith('at ') && !time.startsWith('at minute');
+  const daily =
+    days.length === 0 &&
+    time.startsWith('at ') &&
+    !time.startsWith('at minute');
   const text = [time, ...(daily ? ['every day'] : days)].join(' ');
-  const realTime = days.length === 0 && hour === '*' && (minute === '*' || everyStep(minute) !== null);
+  const realTime =
+    days.length === 0 &&
+    hour === '*' &&
+    (minute === '*' || everyStep(minute) !== null);
   return realTime ? text : `${text} (${zone})`;
 }
 
@@ -87,6 +108,9 @@ export function describeDuration(ms: number): string {
 /** `2026-01-01 00:00 UTC` (seconds only when not zero). */
 export function describeInstant(instant: number): string {
   const iso = new Date(instant).toISOString();
-  const seconds = iso.slice(17, 19) === '00' && iso.slice(20, 23) === '000' ? '' : iso.slice(16, 19);
+  const seconds =
+    iso.slice(17, 19) === '00' && iso.slice(20, 23) === '000'
+      ? ''
+      : iso.slice(16, 19);
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}${seconds} UTC`;
 }

@@ -22,11 +22,17 @@ export class IntervalSchedule extends FireEngine {
 
   protected nextAfter(instant: number): number {
     if (instant < this.anchor) return this.anchor;
-    return this.anchor + (Math.floor((instant - this.anchor) / this.everyMs) + 1) * this.everyMs;
+    return (
+      this.anchor +
+      (Math.floor((instant - this.anchor) / this.everyMs) + 1) * this.everyMs
+    );
   }
 
   protected latestAtOrBefore(instant: number): number | null {
     if (instant < this.anchor) return null;
-    return this.anchor + Math.floor((instant - this.anchor) / this.everyMs) * this.everyMs;
+    return (
+      this.anchor +
+      Math.floor((instant - this.anchor) / this.everyMs) * this.everyMs
+    );
   }
 }

@@ -22,10 +22,17 @@ export interface Lag {
  * Paused pipelines and schedules without an expected fire report `{ lagMinutes: null, lagLevel: 'none' }`.
  */
 export function lag({ expectedAt, lastRunAt, now, paused }: LagInput): Lag {
-  if (paused || expectedAt === null) return { lagMinutes: null, lagLevel: 'none' };
+  if (paused || expectedAt === null)
+    return { lagMinutes: null, lagLevel: 'none' };
   const expected = expectedAt.getTime();
   const ranForIt = lastRunAt !== null && lastRunAt.getTime() >= expected;
-  const lagMs = Math.max(0, (ranForIt ? lastRunAt.getTime() : now.getTime()) - expected);
+  const lagMs = Math.max(
+    0,
+    (ranForIt ? lastRunAt.getTime() : now.getTime()) - expected,
+  );
   const lagMinutes = Math.floor(lagMs / 60_000);
-  return { lagMinutes, lagLevel: lagMinutes < LAG_THRESHOLD_MINUTES ? 'green' : 'amber' };
+  return {
+    lagMinutes,
+    lagLevel: lagMinutes < LAG_THRESHOLD_MINUTES ? 'green' : 'amber',
+  };
 }

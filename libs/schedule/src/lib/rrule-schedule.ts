@@ -4,7 +4,11 @@ import { FireEngine } from './compiled-schedule';
 import { joinWords } from './describe';
 import { MONTH_NAMES } from './cron-expression';
 import type { ParsedRRule } from './rrule-text';
-import { wallToInstants, zoneTimeline, type ZoneTimeline } from './zone-timeline';
+import {
+  wallToInstants,
+  zoneTimeline,
+  type ZoneTimeline,
+} from './zone-timeline';
 
 /** rrule.js's resolved options (its `ParsedOptions` type is not exported). */
 type ParsedOptions = RRule['options'];
@@ -16,7 +20,14 @@ const OFFSET_MARGIN = 16 * HOUR_MS;
 const END_OF_TIME = Date.UTC(9999, 11, 31);
 const MAX_CACHED_FIRES = 20_000;
 const MAX_CHECKPOINTS = 256;
-const FREQ_MS = [366 * 24 * HOUR_MS, 31 * 24 * HOUR_MS, 7 * 24 * HOUR_MS, 24 * HOUR_MS, HOUR_MS, 60_000];
+const FREQ_MS = [
+  366 * 24 * HOUR_MS,
+  31 * 24 * HOUR_MS,
+  7 * 24 * HOUR_MS,
+  24 * HOUR_MS,
+  HOUR_MS,
+  60_000,
+];
 
 function upperBound(sorted: readonly number[], value: number): number {
   let lo = 0;
@@ -44,20 +55,35 @@ class WallGenerator {
     private readonly options: Partial<Options>,
     private readonly dtstart: number,
   ) {
-    this.materialised = options.count ? this.ruleFrom(dtstart, options.count).all().map((d) => d.getTime()) : null;
+    this.materialised = options.count
+      ? this.ruleFrom(dtstart, options.count)
+          .all()
+          .map((d) => d.getTime())
+      : null;
   }
 
   /** The last wall time the rule can produce, or null when open-ended. */
   get lastWall(): number | null {
     if (!this.materialised) return null;
-    return this.materialised.length > 0 ? this.materialised[this.materialised.length - 1] : this.dtstart;
+    return this.materialised.length > 0
+      ? this.materialised[this.materialised.length - 1]
+      : this.dtstart;
   }
 
   private ruleFrom(start: number, count: number | null = null): RRule {
     let rule = this.rules.get(start);
     if (!rule) {
       if (this.rules.size >= MAX_CHECKPOINTS) this.rules.clear();
-      rule = new RRule({ ...this.options, dtstart: new Date(start), tzid: null, until: null, count }, true);
+      rule = new RRule(
+        {
+          ...this.options,
+          dtstart: new Date(start),
+          tzid: null,
+          until: null,
+          count,
+        },
+        true,
+      );
       this.rules.set(start, rule);
     }
     return rule;
@@ -66,7 +92,10 @@ class WallGenerator {
   /** Matching walls in `[from, to]`, ascending. */
   walls(from: number, to: number): number[] {
     if (this.materialised) {
-      return this.materialised.slice(upperBound(this.materialised, from - 1), upperBound(this.materialised, to));
+      return this.materialised.slice(
+        upperBound(this.materialised, from - 1),
+        upperBound(this.materialised, to),
+      );
     }
     const index = upperBound(this.checkpoints, from) - 1;
     const base = index >= 0 ? this.checkpoints[index] : this.dtstart;
@@ -132,30 +161,56 @@ export class RRuleSchedule extends FireEngine {
         ? END_OF_TIME
         : 'instant' in rule.until
           ? rule.until.instant
-          : (wallToInstants(this.timeline, rule.until.wall, false)[0] ?? rule.until.wall);
+          : (wallToInstants(this.timeline, rule.until.wall, false)[0] ??
+            rule.until.wall);
     const lastWall = this.generator.lastWall;
-    this.lastInstant = Math.min(untilInstant, lastWall === null ? END_OF_TIME : lastWall + OFFSET_MARGIN);
-    const parsed = new RRule({ ...rule.options, dtstart: new Date(dtstartWall) }, true).options;
+    this.lastInstant = Math.min(
+      untilInstant,
+      lastWall === null ? END_OF_TIME : lastWall + OFFSET_MARGIN,
+    );
+    const parsed = new RRule(
+      { ...rule.options, dtstart: new Date(dtstartWall) },
+      true,
+    ).options;
     const perPeriod =
-      Math.max(1, parsed.byhour?.length ?? 1) * Math.max(1, parsed.byminute?.length ?? 1) * Math.max(1, parsed.byweekday?.length ?? 1);
-    this.baseSpan = Math.max(HOUR_MS, (FREQ_MS[rule.freq] * (parsed.interval || 1) * 64) / perPeriod);
+      Math.max(1, parsed.byhour?.length ?? 1) *
+      Math.max(1, parsed.byminute?.length ?? 1) *
+      Math.max(1, parsed.byweekday?.length ?? 1);
+    this.baseSpan = Math.max(
+      HOUR_MS,
+      (FREQ_MS[rule.freq] * (parsed.interval || 1) * 64) / perPeriod,
+    );
     this.description = describeRRule(parsed, timezone, rule);
   }
 
   /** Fires in `(lo, hi]`, ascending, de-duplicated. */
   private firesIn(lo: number, hi: number): number[] {
     const instants: number[] = [];
-    for (const wall of this.generator.walls(lo - OFFSET_MARGIN, hi + OFFSET_MARGIN)) {
-      for (const instant of wallToInstants(this.timeline, wall, this.bothOccurrences)) {
-        if (instant > lo && instant <= hi && instant <= this.lastInstant) instants.push(instant);
+    for (const wall of this.generator.walls(
+      lo - OFFSET_MARGIN,
+      hi + OFFSET_MARGIN,
+    )) {
+      for (const instant of wallToInstants(
+        this.timeline,
+        wall,
+        this.bothOccurrences,
+      )) {
+        if (instant > lo && instant <= hi && instant <= this.lastInstant)
+          instants.push(instant);
       }
     }
     instants.sort((a, b) => a - b);
-    return instants.filter((instant, index) => index === 0 || instant !== instants[index - 1]);
+    return instants.filter(
+      (instant, index) => index === 0 || instant !== instants[index - 1],
+    );
   }
 
   private cover(instant: number): void {
-    if (instant < this.coveredFrom || instant > this.coveredTo || this.fires.length > MAX_CACHED_FIRES) {
+    if (
+      instant < this.coveredFrom ||
+      instant > this.coveredTo ||
+      this.fires.length > MAX_CACHED_FIRES
+    ) {
       this.coveredFrom = instant;
       this.coveredTo = instant;
       this.fires = [];
@@ -197,8 +252,23 @@ function pad(value: number): string {
   return String(value).padStart(2, '0');
 }
 
-const RULE_WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const ORDINALS: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', [-1]: 'last', [-2]: 'second-to-last' };
+const RULE_WEEKDAYS = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+];
+const ORDINALS: Record<number, string> = {
+  1: 'first',
+  2: 'second',
+  3: 'third',
+  4: 'fourth',
+  [-1]: 'last',
+  [-2]: 'second-to-last',
+};
 
 function every(interval: number, unit: string): string {
   return interval === 1 ? `every ${unit}` : `every ${interval} ${unit}s`;
@@ -210,7 +280,11 @@ function list(values: readonly number[] | null | undefined): readonly number[] {
 }
 
 /** Human text for the common rule shapes; anything else falls back to rrule.js's own text, which is faithful. */
-function describeRRule(options: ParsedOptions, zone: string, rule: ParsedRRule): string {
+function describeRRule(
+  options: ParsedOptions,
+  zone: string,
+  rule: ParsedRRule,
+): string {
   const interval = options.interval || 1;
   const byhour = list(options.byhour);
   const byminute = list(options.byminute);
@@ -224,26 +298,61 @@ function describeRRule(options: ParsedOptions, zone: string, rule: ParsedRRule):
     list(options.byweekno).length === 0 &&
     list(options.bynmonthday).length === 0 &&
     list(options.bysecond).every((second) => second === 0);
-  const limit = options.count ? `, ${options.count} times` : rule.until ? ', until a fixed end' : '';
-  const times = byminute.length === 1 ? byhour.map((hour) => `${pad(hour)}:${pad(byminute[0])}`) : [];
-  const at = times.length > 0 && times.length <= 6 ? `at ${joinWords(times)}` : null;
+  const limit = options.count
+    ? `, ${options.count} times`
+    : rule.until
+      ? ', until a fixed end'
+      : '';
+  const times =
+    byminute.length === 1
+      ? byhour.map((hour) => `${pad(hour)}:${pad(byminute[0])}`)
+      : [];
+  const at =
+    times.length > 0 && times.length <= 6 ? `at ${joinWords(times)}` : null;
   let text: string | null = null;
   if (!simple) text = null;
-  else if (options.freq === RRule.MINUTELY && byhour.length === 0) text = every(interval, 'minute');
-  else if (options.freq === RRule.HOURLY && byminute.length === 1 && byhour.length === 0 && nth.length === 0) {
+  else if (options.freq === RRule.MINUTELY && byhour.length === 0)
+    text = every(interval, 'minute');
+  else if (
+    options.freq === RRule.HOURLY &&
+    byminute.length === 1 &&
+    byhour.length === 0 &&
+    nth.length === 0
+  ) {
     text = `${every(interval, 'hour')} at minute ${byminute[0]}`;
-  } else if (at && options.freq === RRule.DAILY && bymonthday.length === 0 && bymonth.length === 0 && nth.length === 0) {
-    text = weekdays.length > 0 && interval === 1 ? `${at} on ${joinWords(weekdays)}` : `${at} ${every(interval, 'day')}`;
-  } else if (at && options.freq === RRule.WEEKLY && bymonthday.length === 0 && bymonth.length === 0 && nth.length === 0) {
+  } else if (
+    at &&
+    options.freq === RRule.DAILY &&
+    bymonthday.length === 0 &&
+    bymonth.length === 0 &&
+    nth.length === 0
+  ) {
+    text =
+      weekdays.length > 0 && interval === 1
+        ? `${at} on ${joinWords(weekdays)}`
+        : `${at} ${every(interval, 'day')}`;
+  } else if (
+    at &&
+    options.freq === RRule.WEEKLY &&
+    bymonthday.length === 0 &&
+    bymonth.length === 0 &&
+    nth.length === 0
+  ) {
     text = `${at} on ${joinWords(weekdays)}${interval === 1 ? '' : `, ${every(interval, 'week')}`}`;
   } else if (at && options.freq === RRule.MONTHLY && bymonth.length === 0) {
     const days =
       nth.length > 0 && weekdays.length === 0 && bymonthday.length === 0
-        ? joinWords(nth.map(([day, n]) => `the ${ORDINALS[n] ?? `${n}th`} ${RULE_WEEKDAYS[day]}`))
+        ? joinWords(
+            nth.map(
+              ([day, n]) =>
+                `the ${ORDINALS[n] ?? `${n}th`} ${RULE_WEEKDAYS[day]}`,
+            ),
+          )
         : bymonthday.length > 0 && weekdays.length === 0 && nth.length === 0
           ? `day ${joinWords(bymonthday.map(String))}`
           : null;
-    if (days) text = `${at} on ${days} of ${interval === 1 ? 'every month' : `every ${interval} months`}`;
+    if (days)
+      text = `${at} on ${days} of ${interval === 1 ? 'every month' : `every ${interval} months`}`;
   } else if (
     at &&
     options.freq === RRule.YEARLY &&

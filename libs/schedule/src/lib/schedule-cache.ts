@@ -21,19 +21,27 @@ function rruleUsesTenantZone(text: string): boolean {
  * or an rrule without DTSTART). The misfire, maxCatchup and overlap policies are not part of the key:
  * apply them per pipeline.
  */
-export function scheduleKey(schedule: Schedule, defaults: ScheduleDefaults): string {
+export function scheduleKey(
+  schedule: Schedule,
+  defaults: ScheduleDefaults,
+): string {
   switch (schedule.type) {
     case 'cron':
       return `cron|${schedule.expression.trim().replace(/\s+/g, ' ')}|${schedule.timezone ?? defaults.timezone}`;
     case 'interval': {
       const every = parseFixedDuration(schedule.every);
-      const anchor = schedule.anchor === undefined ? defaults.anchor.getTime() : parseInstant(schedule.anchor);
+      const anchor =
+        schedule.anchor === undefined
+          ? defaults.anchor.getTime()
+          : parseInstant(schedule.anchor);
       return `interval|${every.ok ? every.ms : schedule.every}|${anchor ?? schedule.anchor}`;
     }
     case 'rrule': {
       const text = schedule.rrule.trim().replace(/\r\n/g, '\n');
       const zone = rruleUsesTenantZone(text) ? defaults.timezone : '';
-      const anchor = /^\s*DTSTART/im.test(text) ? '' : Math.ceil(defaults.anchor.getTime() / 60_000) * 60_000;
+      const anchor = /^\s*DTSTART/im.test(text)
+        ? ''
+        : Math.ceil(defaults.anchor.getTime() / 60_000) * 60_000;
       return `rrule|${text}|${zone}|${anchor}`;
     }
     default:
@@ -45,7 +53,10 @@ export function scheduleKey(schedule: Schedule, defaults: ScheduleDefaults): str
  * The compiled form of `schedule` from a bounded LRU cache keyed by `scheduleKey`; compiles on a miss.
  * Throws `ScheduleError` for an invalid schedule (failures are not cached).
  */
-export function getCompiledSchedule(schedule: Schedule, defaults: ScheduleDefaults): CompiledSchedule {
+export function getCompiledSchedule(
+  schedule: Schedule,
+  defaults: ScheduleDefaults,
+): CompiledSchedule {
   const key = scheduleKey(schedule, defaults);
   const hit = cache.get(key);
   if (hit) {
@@ -63,12 +74,21 @@ export function getCompiledSchedule(schedule: Schedule, defaults: ScheduleDefaul
 }
 
 /** The next `n` fires strictly after `after` (cached compile). */
-export function nextFireTimes(schedule: Schedule, after: Date, n: number, defaults: ScheduleDefaults): Date[] {
+export function nextFireTimes(
+  schedule: Schedule,
+  after: Date,
+  n: number,
+  defaults: ScheduleDefaults,
+): Date[] {
   return getCompiledSchedule(schedule, defaults).nextFireTimes(after, n);
 }
 
 /** The latest fire at or before `atOrBefore`, agreeing with `nextFireTimes` (cached compile). */
-export function previousFireTime(schedule: Schedule, atOrBefore: Date, defaults: ScheduleDefaults): Date | null {
+export function previousFireTime(
+  schedule: Schedule,
+  atOrBefore: Date,
+  defaults: ScheduleDefaults,
+): Date | null {
   return getCompiledSchedule(schedule, defaults).previousFireTime(atOrBefore);
 }
 
@@ -76,13 +96,22 @@ export function previousFireTime(schedule: Schedule, atOrBefore: Date, defaults:
  * DESIGN §8's `expectedAt`: the latest fire at or before `now` that is not before the schedule began
  * (`defaults.anchor`); null when there is none yet.
  */
-export function expectedFireTime(schedule: Schedule, now: Date, defaults: ScheduleDefaults): Date | null {
+export function expectedFireTime(
+  schedule: Schedule,
+  now: Date,
+  defaults: ScheduleDefaults,
+): Date | null {
   const previous = previousFireTime(schedule, now, defaults);
-  return previous !== null && previous.getTime() >= defaults.anchor.getTime() ? previous : null;
+  return previous !== null && previous.getTime() >= defaults.anchor.getTime()
+    ? previous
+    : null;
 }
 
 /** Human text for the schedule, e.g. `at 09:00 on Monday and Thursday (Europe/Berlin)` (cached compile). */
-export function describe(schedule: Schedule, defaults: ScheduleDefaults): string {
+export function describe(
+  schedule: Schedule,
+  defaults: ScheduleDefaults,
+): string {
   return getCompiledSchedule(schedule, defaults).description;
 }
 

@@ -86,11 +86,17 @@ export class ZoneTimeline {
       return;
     }
     if (from < this.fromYear) {
-      this.transitions = [...this.scan(from, this.fromYear - 1), ...this.transitions];
+      this.transitions = [
+        ...this.scan(from, this.fromYear - 1),
+        ...this.transitions,
+      ];
       this.fromYear = from;
     }
     if (to > this.toYear) {
-      this.transitions = [...this.transitions, ...this.scan(this.toYear + 1, to)];
+      this.transitions = [
+        ...this.transitions,
+        ...this.scan(this.toYear + 1, to),
+      ];
       this.toYear = to;
     }
   }
@@ -113,7 +119,12 @@ export class ZoneTimeline {
     return found;
   }
 
-  private bisect(lo: number, hi: number, before: number, after: number): Transition {
+  private bisect(
+    lo: number,
+    hi: number,
+    before: number,
+    after: number,
+  ): Transition {
     // Invariant: offset(lo) == before, offset(hi) == after; transitions fall on whole minutes.
     while (hi - lo > MINUTE_MS) {
       const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
@@ -153,7 +164,11 @@ export function isValidTimeZone(zone: string): boolean {
  * DESIGN §4: a time in a spring-forward gap is read with the offset before the gap; a repeated time
  * means its first occurrence, or both occurrences when `bothOccurrences` (schedules that follow real time).
  */
-export function wallToInstants(timeline: ZoneTimeline, wall: number, bothOccurrences: boolean): number[] {
+export function wallToInstants(
+  timeline: ZoneTimeline,
+  wall: number,
+  bothOccurrences: boolean,
+): number[] {
   const found: number[] = [];
   const horizon = 15 * 3_600_000;
   let gapInstant: number | null = null;

@@ -14,22 +14,27 @@ const PROCESS_ZONES: [string, number][] = [
  * (rrule.js floating dates, `Date` local getters). Compiled schedules are cleared between runs.
  */
 export function describeInProcessZones(body: () => void): void {
-  describe.each(PROCESS_ZONES)('with the process in TZ=%s', (zone, offsetAtEpoch) => {
-    const original = process.env['TZ'];
-    beforeAll(() => {
-      __setProcessTimeZone(zone);
-      clearScheduleCache();
-      expect(new Date(0).getTimezoneOffset()).toBe(offsetAtEpoch);
-    });
-    afterAll(() => {
-      __setProcessTimeZone(original);
-      clearScheduleCache();
-    });
-    body();
-  });
+  describe.each(PROCESS_ZONES)(
+    'with the process in TZ=%s',
+    (zone, offsetAtEpoch) => {
+      const original = process.env['TZ'];
+      beforeAll(() => {
+        __setProcessTimeZone(zone);
+        clearScheduleCache();
+        expect(new Date(0).getTimezoneOffset()).toBe(offsetAtEpoch);
+      });
+      afterAll(() => {
+        __setProcessTimeZone(original);
+        clearScheduleCache();
+      });
+      body();
+    },
+  );
 }
 
 /** ISO strings without milliseconds, as the fixtures write them. */
 export function iso(dates: readonly (Date | null)[]): (string | null)[] {
-  return dates.map((date) => (date === null ? null : date.toISOString().replace('.000Z', 'Z')));
+  return dates.map((date) =>
+    date === null ? null : date.toISOString().replace('.000Z', 'Z'),
+  );
 }

@@ -1,5 +1,12 @@
-import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import {
+  HttpClient,
+  provideHttpClient,
+  withInterceptors,
+} from '@angular/common/http';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+} from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 
 import { authInterceptor, isApiRequest } from './auth.interceptor';
@@ -32,15 +39,16 @@ describe('authInterceptor', () => {
     request.flush({});
   });
 
-  it.each(['/assets/config.json', '/apiary/x', 'https://example.com/api/v1/scheduler-status'])(
-    'does not send the token to %s',
-    (url) => {
-      http.get(url).subscribe();
-      const request = controller.expectOne(url);
-      expect(request.request.headers.has('Authorization')).toBe(false);
-      request.flush({});
-    },
-  );
+  it.each([
+    '/assets/config.json',
+    '/apiary/x',
+    'https://example.com/api/v1/scheduler-status',
+  ])('does not send the token to %s', (url) => {
+    http.get(url).subscribe();
+    const request = controller.expectOne(url);
+    expect(request.request.headers.has('Authorization')).toBe(false);
+    request.flush({});
+  });
 
   it('sends no Authorization header when there is no token (a proxy may add one)', () => {
     token = null;
@@ -51,7 +59,9 @@ describe('authInterceptor', () => {
   });
 
   it('keeps an Authorization header the caller set', () => {
-    http.get('/api/v1/x', { headers: { Authorization: 'Basic abc' } }).subscribe();
+    http
+      .get('/api/v1/x', { headers: { Authorization: 'Basic abc' } })
+      .subscribe();
     const request = controller.expectOne('/api/v1/x');
     expect(request.request.headers.get('Authorization')).toBe('Basic abc');
     request.flush({});

@@ -14,14 +14,22 @@ describe(SessionToken.name, () => {
 
   describe('captureFromUrl', () => {
     it('moves #token=… into sessionStorage and removes it from the address bar', () => {
-      history.replaceState(null, '', '/data/scheduler?view=all#token=eyJhbGciOiJIUzI1NiJ9.e30.sig');
+      history.replaceState(
+        null,
+        '',
+        '/data/scheduler?view=all#token=eyJhbGciOiJIUzI1NiJ9.e30.sig',
+      );
 
       sessionToken.captureFromUrl();
 
-      expect(sessionStorage.getItem('flow.sessionToken')).toBe('eyJhbGciOiJIUzI1NiJ9.e30.sig');
+      expect(sessionStorage.getItem('flow.sessionToken')).toBe(
+        'eyJhbGciOiJIUzI1NiJ9.e30.sig',
+      );
       expect(sessionToken.read()).toBe('eyJhbGciOiJIUzI1NiJ9.e30.sig');
       expect(location.hash).toBe('');
-      expect(location.pathname + location.search).toBe('/data/scheduler?view=all');
+      expect(location.pathname + location.search).toBe(
+        '/data/scheduler?view=all',
+      );
       expect(location.href).not.toContain('token');
     });
 
@@ -53,12 +61,16 @@ describe(SessionToken.name, () => {
     });
 
     it('falls back to memory when sessionStorage is blocked', () => {
-      const setItem = jest.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
-        throw new DOMException('blocked', 'SecurityError');
-      });
-      const getItem = jest.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
-        throw new DOMException('blocked', 'SecurityError');
-      });
+      const setItem = jest
+        .spyOn(Storage.prototype, 'setItem')
+        .mockImplementation(() => {
+          throw new DOMException('blocked', 'SecurityError');
+        });
+      const getItem = jest
+        .spyOn(Storage.prototype, 'getItem')
+        .mockImplementation(() => {
+          throw new DOMException('blocked', 'SecurityError');
+        });
       history.replaceState(null, '', '/data/scheduler#token=mem');
       sessionToken.captureFromUrl();
       expect(sessionToken.read()).toBe('mem');

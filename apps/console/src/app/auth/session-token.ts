@@ -20,7 +20,9 @@ export class SessionToken {
     if (!window) {
       return;
     }
-    const fragment = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+    const fragment = new URLSearchParams(
+      window.location.hash.replace(/^#/, ''),
+    );
     const token = fragment.get(FRAGMENT_PARAM);
     if (!token) {
       return;
@@ -29,13 +31,20 @@ export class SessionToken {
     fragment.delete(FRAGMENT_PARAM);
     const rest = fragment.toString();
     const { pathname, search } = window.location;
-    window.history.replaceState(window.history.state, '', `${pathname}${search}${rest ? `#${rest}` : ''}`);
+    window.history.replaceState(
+      window.history.state,
+      '',
+      `${pathname}${search}${rest ? `#${rest}` : ''}`,
+    );
   }
 
   /** The token, or null when the console was opened without one (a proxy may authenticate instead). */
   read(): string | null {
     try {
-      return this.document.defaultView?.sessionStorage.getItem(STORAGE_KEY) ?? this.memoryToken;
+      return (
+        this.document.defaultView?.sessionStorage.getItem(STORAGE_KEY) ??
+        this.memoryToken
+      );
     } catch {
       return this.memoryToken;
     }

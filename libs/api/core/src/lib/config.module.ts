@@ -14,7 +14,11 @@ export class FlowConfigModule {
   static forRoot(config: FlowConfig): DynamicModule {
     return {
       module: FlowConfigModule,
-      providers: [{ provide: FLOW_CONFIG, useValue: config }, AppLifecycle, FlowMetrics],
+      providers: [
+        { provide: FLOW_CONFIG, useValue: config },
+        AppLifecycle,
+        FlowMetrics,
+      ],
       exports: [FLOW_CONFIG, AppLifecycle, FlowMetrics],
     };
   }

@@ -3,7 +3,14 @@
  * validates every variable; a bad value throws a `ConfigError` naming the variable and what is expected, and the
  * process stops before anything starts. Nothing else reads `process.env`.
  */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogLevel =
+  | 'fatal'
+  | 'error'
+  | 'warn'
+  | 'info'
+  | 'debug'
+  | 'trace'
+  | 'silent';
 
 export interface FlowConfig {
   /** null → embedded PostgreSQL in `dataDir`. */
@@ -32,14 +39,24 @@ export interface FlowConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
 export const FLOW_CONFIG = Symbol('FLOW_CONFIG');
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 const MIN_SECRET_LENGTH = 16;
 
 type Env = Record<string, string | undefined>;
@@ -50,7 +67,9 @@ class EnvReader {
 
   raw(name: string): string | undefined {
     const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
+    return value === undefined || value.trim() === ''
+      ? undefined
+      : value.trim();
   }
 
   string(name: string, fallback: string): string {
@@ -66,7 +85,9 @@ class EnvReader {
     if (value === undefined) return fallback;
     const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      this.problems.push(`${name}="${value}": expected an integer from ${min} to ${max}`);
+      this.problems.push(
+        `${name}="${value}": expected an integer from ${min} to ${max}`,
+      );
       return fallback;
     }
     return parsed;
@@ -85,7 +106,9 @@ class EnvReader {
     const value = this.raw(name);
     if (value === undefined) return fallback;
     if ((allowed as readonly string[]).includes(value)) return value as T;
-    this.problems.push(`${name}="${value}": expected one of ${allowed.join(', ')}`);
+    this.problems.push(
+      `${name}="${value}": expected one of ${allowed.join(', ')}`,
+    );
     return fallback;
   }
 
@@ -97,7 +120,9 @@ class EnvReader {
       if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
       return value;
     } catch {
-      this.problems.push(`${name}: expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
+      this.problems.push(
+        `${name}: expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`,
+      );
       return null;
     }
   }
@@ -105,7 +130,9 @@ class EnvReader {
   secret(name: string): string | null {
     const value = this.raw(name);
     if (value !== undefined && value.length < MIN_SECRET_LENGTH) {
-      this.problems.push(`${name}: expected at least ${MIN_SECRET_LENGTH} characters`);
+      this.problems.push(
+        `${name}: expected at least ${MIN_SECRET_LENGTH} characters`,
+      );
     }
     return value ?? null;
   }
@@ -131,20 +158,35 @@ export function loadConfig(env: Env): FlowConfig {
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     dbPoolSize: read.integer('DB_POOL_SIZE', 10, 2, 200),
-    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 50 * 1_048_576),
+    bodyLimitBytes: read.integer(
+      'BODY_LIMIT_BYTES',
+      1_048_576,
+      1024,
+      50 * 1_048_576,
+    ),
     consoleDir: read.optional('CONSOLE_DIR'),
     metricsPublic: read.boolean('METRICS_PUBLIC', true),
   };
   if (config.authJwtSecret && config.authJwksUrl) {
-    read.problems.push('AUTH_JWT_SECRET and AUTH_JWKS_URL: set one of them, not both');
+    read.problems.push(
+      'AUTH_JWT_SECRET and AUTH_JWKS_URL: set one of them, not both',
+    );
   }
   if (!embedded) {
     // Embedded mode generates missing secrets in the data dir; a real deployment must provide them.
     if (!config.cronSecret && read.raw('CRON_SECRET') === undefined) {
-      read.problems.push('CRON_SECRET: required when DATABASE_URL is set (at least 16 characters)');
+      read.problems.push(
+        'CRON_SECRET: required when DATABASE_URL is set (at least 16 characters)',
+      );
     }
-    if (!config.authJwtSecret && !config.authJwksUrl && read.raw('AUTH_JWT_SECRET') === undefined) {
-      read.problems.push('AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required when DATABASE_URL is set');
+    if (
+      !config.authJwtSecret &&
+      !config.authJwksUrl &&
+      read.raw('AUTH_JWT_SECRET') === undefined
+    ) {
+      read.problems.push(
+        'AUTH_JWT_SECRET or AUTH_JWKS_URL: one is required when DATABASE_URL is set',
+      );
     }
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 
 import type { LogLevel as NestLogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  FastifyAdapter,
+  type NestFastifyApplication,
+} from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 
-import { AllExceptionsFilter, type NotFoundFallback } from './all-exceptions.filter';
+import {
+  AllExceptionsFilter,
+  type NotFoundFallback,
+} from './all-exceptions.filter';
 import type { FlowConfig } from './config';
 
 export const API_PREFIX = 'api/v1';
@@ -24,13 +30,19 @@ export interface HttpAppOptions {
  * throughput here), `/api/v1` prefix (`/metrics` stays at the root), the body limit, request ids, the one
  * exception filter, and OpenAPI at `/api/docs`.
  */
-export async function createHttpApp(rootModule: Type<unknown> | ReturnType<() => unknown>, config: FlowConfig, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  rootModule: Type<unknown> | ReturnType<() => unknown>,
+  config: FlowConfig,
+  options: HttpAppOptions = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,
     // Keep a caller's request id (for correlation across a proxy) when it is well-formed; otherwise mint one and
     // put it in the header, where the request logger reads it — one id in the log line, the error log and the reply.
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+    genReqId: (request: {
+      headers: Record<string, string | string[] | undefined>;
+    }) => {
       const header = request.headers['x-request-id'];
       if (typeof header === 'string' && REQUEST_ID.test(header)) return header;
       const id = randomUUID();
@@ -39,10 +51,14 @@ export async function createHttpApp(rootModule: Type<unknown> | ReturnType<() =>
     },
   });
   const structuredLogs = options.logger === undefined;
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule as Type<unknown>, adapter, {
-    logger: options.logger ?? ['error', 'warn', 'log'],
-    bufferLogs: structuredLogs,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    rootModule as Type<unknown>,
+    adapter,
+    {
+      logger: options.logger ?? ['error', 'warn', 'log'],
+      bufferLogs: structuredLogs,
+    },
+  );
   // The root module imports `loggingModule(config)` when structured logs are wanted (production).
   if (structuredLogs) app.useLogger(app.get(PinoNestLogger));
   app
@@ -59,7 +75,9 @@ export async function createHttpApp(rootModule: Type<unknown> | ReturnType<() =>
       app,
       new DocumentBuilder()
         .setTitle('Flow control plane')
-        .setDescription('Pipelines, scheduler tick and status, runs, lineage. Tenant routes take `Authorization: Bearer <JWT>`.')
+        .setDescription(
+          'Pipelines, scheduler tick and status, runs, lineage. Tenant routes take `Authorization: Bearer <JWT>`.',
+        )
         .setVersion('1')
         .addBearerAuth()
         .build(),

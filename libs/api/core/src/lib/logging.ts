@@ -6,7 +6,8 @@ import { LoggerModule } from 'nestjs-pino';
 
 import type { FlowConfig } from './config';
 
-const SECRET_QUERY_PARAMS = /([?&](?:access_token|token|jwt|secret|password)=)[^&]*/gi;
+const SECRET_QUERY_PARAMS =
+  /([?&](?:access_token|token|jwt|secret|password)=)[^&]*/gi;
 
 /** Query strings can carry secrets by mistake; never log their values. */
 export function redactUrl(url: string | undefined): string {
@@ -29,14 +30,39 @@ export function loggingModule(config: FlowConfig) {
         const header = req.headers['x-request-id'];
         return typeof header === 'string' && header ? header : randomUUID();
       },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (
+        _req: IncomingMessage,
+        res: ServerResponse,
+        error?: Error,
+      ) =>
+        error || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : 'info',
       // Health probes and scrapes every few seconds would drown the rest.
-      autoLogging: { ignore: (req: IncomingMessage) => /^\/(api\/v1\/health|metrics)/.test(req.url ?? '') },
+      autoLogging: {
+        ignore: (req: IncomingMessage) =>
+          /^\/(api\/v1\/health|metrics)/.test(req.url ?? ''),
+      },
       serializers: {
-        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.authorization', '*.cronSecret', '*.token'], remove: true },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          '*.authorization',
+          '*.cronSecret',
+          '*.token',
+        ],
+        remove: true,
+      },
     },
   });
 }

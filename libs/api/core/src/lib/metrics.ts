@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+} from 'prom-client';
 
 /**
  * The Prometheus metrics of one process (served at `/metrics`). Features record into these; gauges that need the
@@ -69,7 +75,11 @@ export class FlowMetrics {
   }
 
   /** Registers a gauge whose value is read when Prometheus scrapes (e.g. from the database). */
-  registerCollectedGauge(name: string, help: string, read: () => Promise<number | null>): void {
+  registerCollectedGauge(
+    name: string,
+    help: string,
+    read: () => Promise<number | null>,
+  ): void {
     if (this.registry.getSingleMetric(name)) return;
     new Gauge({
       name,

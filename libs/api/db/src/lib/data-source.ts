@@ -6,7 +6,9 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 // Row counts and ids fit in a double; parse int8 and numeric counts as numbers rather than strings.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) =>
+  Number(value),
+);
 
 /** Serialises migrations across replicas that start together (any 64-bit key distinct from the tick's). */
 const MIGRATION_LOCK_KEY = 0x666c6f776d6967n;
@@ -17,7 +19,9 @@ export interface DataSourceSettings {
   applicationName?: string;
 }
 
-export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
+export function dataSourceOptions(
+  settings: DataSourceSettings,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: settings.url,
@@ -45,11 +49,15 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    await runner.query('SELECT pg_advisory_lock($1)', [
+      MIGRATION_LOCK_KEY.toString(),
+    ]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()])
+      .catch(() => undefined);
     await runner.release();
   }
 }

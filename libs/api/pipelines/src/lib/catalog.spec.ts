@@ -13,8 +13,14 @@ describe(CatalogService.name, () => {
     repository = new CatalogRepository(db.dataSource);
     await queryRows(db.dataSource, `CREATE SCHEMA tenant_a`);
     await queryRows(db.dataSource, `CREATE SCHEMA tenant_b`);
-    await queryRows(db.dataSource, `CREATE TABLE tenant_a.orders (id integer, amount numeric(10,2), note varchar(20), created_at timestamptz)`);
-    await queryRows(db.dataSource, `CREATE TABLE tenant_b.secrets (id integer)`);
+    await queryRows(
+      db.dataSource,
+      `CREATE TABLE tenant_a.orders (id integer, amount numeric(10,2), note varchar(20), created_at timestamptz)`,
+    );
+    await queryRows(
+      db.dataSource,
+      `CREATE TABLE tenant_b.secrets (id integer)`,
+    );
   });
 
   afterAll(async () => {
@@ -36,7 +42,14 @@ describe(CatalogService.name, () => {
 
     it('knows nothing of other schemas (another tenant, public, pg_catalog)', async () => {
       const catalog = await repository.load('tenant_a');
-      for (const table of ['secrets', 'tenants', 'pipelines', 'pg_authid', 'pg_class']) expect(catalog.tables.has(table)).toBe(false);
+      for (const table of [
+        'secrets',
+        'tenants',
+        'pipelines',
+        'pg_authid',
+        'pg_class',
+      ])
+        expect(catalog.tables.has(table)).toBe(false);
     });
   });
 
@@ -44,14 +57,24 @@ describe(CatalogService.name, () => {
     it('serves a cached catalog until invalidated, and shares one load between concurrent callers', async () => {
       const load = jest.spyOn(repository, 'load');
       const service = new CatalogService(repository);
-      const [first, second] = await Promise.all([service.get('tenant_a'), service.get('tenant_a')]);
+      const [first, second] = await Promise.all([
+        service.get('tenant_a'),
+        service.get('tenant_a'),
+      ]);
       expect(first).toBe(second);
       expect(load).toHaveBeenCalledTimes(1);
 
-      await queryRows(db.dataSource, `CREATE TABLE tenant_a.created_later (id integer)`);
-      expect((await service.get('tenant_a')).tables.has('created_later')).toBe(false);
+      await queryRows(
+        db.dataSource,
+        `CREATE TABLE tenant_a.created_later (id integer)`,
+      );
+      expect((await service.get('tenant_a')).tables.has('created_later')).toBe(
+        false,
+      );
       service.invalidate('tenant_a');
-      expect((await service.get('tenant_a')).tables.has('created_later')).toBe(true);
+      expect((await service.get('tenant_a')).tables.has('created_later')).toBe(
+        true,
+      );
       expect(load).toHaveBeenCalledTimes(2);
       load.mockRestore();
     });
@@ -69,7 +92,9 @@ describe(CatalogService.name, () => {
 
     it('does not cache a failed load', async () => {
       const service = new CatalogService(repository);
-      const load = jest.spyOn(repository, 'load').mockRejectedValueOnce(new Error('connection lost'));
+      const load = jest
+        .spyOn(repository, 'load')
+        .mockRejectedValueOnce(new Error('connection lost'));
       await expect(service.get('tenant_b')).rejects.toThrow('connection lost');
       expect((await service.get('tenant_b')).tables.has('secrets')).toBe(true);
       load.mockRestore();

@@ -59,7 +59,10 @@ export class LineageRepository {
   }
 
   /** Per pipeline, the finish time of its newest succeeded run (newest by queue order, via the history index). */
-  lastSucceeded(tenantId: string, pipelineIds: string[]): Promise<LastWrittenRow[]> {
+  lastSucceeded(
+    tenantId: string,
+    pipelineIds: string[],
+  ): Promise<LastWrittenRow[]> {
     return queryRows(
       this.dataSource,
       `SELECT p.id AS pipeline_id, r.finished_at

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
 import type { TenantContext } from '@flow/api/tenancy';
-import type { LineageEdge, LineageNode, LineageResponse } from '@flow/contracts';
+import type {
+  LineageEdge,
+  LineageNode,
+  LineageResponse,
+} from '@flow/contracts';
 
 import { CatalogService } from './catalog.service';
 import { LineageRepository } from './lineage.repository';
@@ -16,7 +20,10 @@ const LINEAGE_CACHE_MAX = 10_000;
  */
 @Injectable()
 export class LineageService {
-  private readonly cache = new Map<string, { response: Promise<LineageResponse>; expiresAt: number }>();
+  private readonly cache = new Map<
+    string,
+    { response: Promise<LineageResponse>; expiresAt: number }
+  >();
 
   constructor(
     private readonly lineage: LineageRepository,
@@ -44,12 +51,25 @@ export class LineageService {
 
   private async build(tenant: TenantContext): Promise<LineageResponse> {
     const rows = await this.lineage.pipelineTables(tenant.id);
-    const roles = new Map<string, { source: boolean; target: boolean; writers: Set<string> }>();
-    const byPipeline = new Map<string, { sources: Set<string>; targets: Set<string> }>();
+    const roles = new Map<
+      string,
+      { source: boolean; target: boolean; writers: Set<string> }
+    >();
+    const byPipeline = new Map<
+      string,
+      { sources: Set<string>; targets: Set<string> }
+    >();
     for (const row of rows) {
-      const role = roles.get(row.table_name) ?? { source: false, target: false, writers: new Set<string>() };
+      const role = roles.get(row.table_name) ?? {
+        source: false,
+        target: false,
+        writers: new Set<string>(),
+      };
       roles.set(row.table_name, role);
-      const io = byPipeline.get(row.pipeline_id) ?? { sources: new Set<string>(), targets: new Set<string>() };
+      const io = byPipeline.get(row.pipeline_id) ?? {
+        sources: new Set<string>(),
+        targets: new Set<string>(),
+      };
       byPipeline.set(row.pipeline_id, io);
       if (row.kind === 'source') {
         role.source = true;
@@ -61,17 +81,27 @@ export class LineageService {
       }
     }
     const tables = [...roles.keys()].sort();
-    const writers = [...byPipeline].filter(([, io]) => io.targets.size > 0).map(([id]) => id);
+    const writers = [...byPipeline]
+      .filter(([, io]) => io.targets.size > 0)
+      .map(([id]) => id);
     const [catalog, stats, lastWritten] = await Promise.all([
       this.catalog.get(tenant.schema),
       tables.length > 0 ? this.lineage.tableStats(tenant.schema, tables) : [],
       writers.length > 0 ? this.lineage.lastSucceeded(tenant.id, writers) : [],
     ]);
-    const rowCounts = new Map(stats.map((row) => [row.table_name, row.live_rows]));
-    const finishedAt = new Map(lastWritten.map((row) => [row.pipeline_id, row.finished_at]));
+    const rowCounts = new Map(
+      stats.map((row) => [row.table_name, row.live_rows]),
+    );
+    const finishedAt = new Map(
+      lastWritten.map((row) => [row.pipeline_id, row.finished_at]),
+    );
 
     const nodes = tables.map((table): LineageNode => {
-      const role = roles.get(table) as { source: boolean; target: boolean; writers: Set<string> };
+      const role = roles.get(table) as {
+        source: boolean;
+        target: boolean;
+        writers: Set<string>;
+      };
       const exists = catalog.tables.has(table);
       let latest: Date | null = null;
       for (const pipelineId of role.writers) {
@@ -80,7 +110,12 @@ export class LineageService {
       }
       return {
         table,
-        role: role.source && role.target ? 'both' : role.source ? 'source' : 'target',
+        role:
+          role.source && role.target
+            ? 'both'
+            : role.source
+              ? 'source'
+              : 'target',
         exists,
         rowCount: exists ? (rowCounts.get(table) ?? null) : null,
         lastWrittenAt: latest ? latest.toISOString() : null,
@@ -88,9 +123,15 @@ export class LineageService {
     });
     const edges: LineageEdge[] = [];
     for (const [pipelineId, io] of byPipeline) {
-      for (const from of io.sources) for (const to of io.targets) edges.push({ from, to, pipelineId });
+      for (const from of io.sources)
+        for (const to of io.targets) edges.push({ from, to, pipelineId });
     }
-    edges.sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to) || compare(a.pipelineId, b.pipelineId));
+    edges.sort(
+      (a, b) =>
+        compare(a.from, b.from) ||
+        compare(a.to, b.to) ||
+        compare(a.pipelineId, b.pipelineId),
+    );
     return { nodes, edges };
   }
 }

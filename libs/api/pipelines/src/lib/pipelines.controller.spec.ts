@@ -1,6 +1,11 @@
 import { createTestApp, type TestApp } from '@flow/api/tenancy/testing';
 import type { TenantContext } from '@flow/api/tenancy';
-import type { PipelineIr, PipelineListResponse, PipelineResponse, Schedule } from '@flow/contracts';
+import type {
+  PipelineIr,
+  PipelineListResponse,
+  PipelineResponse,
+  Schedule,
+} from '@flow/contracts';
 
 import { PipelinesModule } from './pipelines.module';
 
@@ -9,9 +14,25 @@ function irWith(schedule: Schedule | null = null): PipelineIr {
     version: 1,
     schedule,
     nodes: [
-      { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'amount', 'status'] },
-      { id: 'paid', type: 'filter', input: 'orders', where: [{ column: 'status', op: '=', value: 'paid' }] },
-      { id: 'out', type: 'target', input: 'paid', table: 'paid_orders', mode: 'append' },
+      {
+        id: 'orders',
+        type: 'source',
+        table: 'orders',
+        columns: ['id', 'amount', 'status'],
+      },
+      {
+        id: 'paid',
+        type: 'filter',
+        input: 'orders',
+        where: [{ column: 'status', op: '=', value: 'paid' }],
+      },
+      {
+        id: 'out',
+        type: 'target',
+        input: 'paid',
+        table: 'paid_orders',
+        mode: 'append',
+      },
     ],
   };
 }
@@ -35,29 +56,64 @@ describe(PipelinesModule.name, () => {
     await t.close();
   });
 
-  const create = (body: unknown, headers = acmeAuth) => t.app.inject({ method: 'POST', url: '/api/v1/pipelines', headers, payload: body as object });
-  const dbNow = async (): Promise<Date> => (await t.db.dataSource.query('SELECT now() AS now'))[0].now;
+  const create = (body: unknown, headers = acmeAuth) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/pipelines',
+      headers,
+      payload: body as object,
+    });
+  const dbNow = async (): Promise<Date> =>
+    (await t.db.dataSource.query('SELECT now() AS now'))[0].now;
 
   describe('create and get', () => {
     it('creates a scheduled pipeline, computing its first fire in the tenant zone from the database clock', async () => {
       const before = await dbNow();
-      const response = await create({ name: 'hourly-orders', ir: irWith({ type: 'cron', expression: '0 * * * *' }) });
+      const response = await create({
+        name: 'hourly-orders',
+        ir: irWith({ type: 'cron', expression: '0 * * * *' }),
+      });
       expect(response.statusCode).toBe(201);
       const body = response.json<PipelineResponse>();
-      expect(body).toMatchObject({ name: 'hourly-orders', paused: false, lastRunAt: null, lastRunStatus: null });
+      expect(body).toMatchObject({
+        name: 'hourly-orders',
+        paused: false,
+        lastRunAt: null,
+        lastRunStatus: null,
+      });
       const nextFire = new Date(body.nextFireAt as string);
       expect(nextFire.getTime()).toBeGreaterThan(before.getTime());
-      expect(nextFire.getTime() - before.getTime()).toBeLessThanOrEqual(3_600_000);
+      expect(nextFire.getTime() - before.getTime()).toBeLessThanOrEqual(
+        3_600_000,
+      );
       expect(nextFire.getUTCMinutes()).toBe(0);
-      const fetched = await t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${body.id}`, headers: acmeAuth });
+      const fetched = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/pipelines/${body.id}`,
+        headers: acmeAuth,
+      });
       expect(fetched.json()).toEqual(body);
-      const ir = await t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${body.id}/ir`, headers: acmeAuth });
-      expect(ir.json()).toEqual(irWith({ type: 'cron', expression: '0 * * * *' }));
+      const ir = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/pipelines/${body.id}/ir`,
+        headers: acmeAuth,
+      });
+      expect(ir.json()).toEqual(
+        irWith({ type: 'cron', expression: '0 * * * *' }),
+      );
     });
 
     it('leaves next_fire_at empty for an unscheduled or paused pipeline', async () => {
-      const unscheduled = (await create({ name: 'manual-only', ir: irWith(null) })).json<PipelineResponse>();
-      const paused = (await create({ name: 'paused-one', ir: irWith({ type: 'interval', every: 'PT5M' }), paused: true })).json<PipelineResponse>();
+      const unscheduled = (
+        await create({ name: 'manual-only', ir: irWith(null) })
+      ).json<PipelineResponse>();
+      const paused = (
+        await create({
+          name: 'paused-one',
+          ir: irWith({ type: 'interval', every: 'PT5M' }),
+          paused: true,
+        })
+      ).json<PipelineResponse>();
       expect(unscheduled.nextFireAt).toBeNull();
       expect(paused).toMatchObject({ paused: true, nextFireAt: null });
     });
@@ -66,8 +122,13 @@ describe(PipelinesModule.name, () => {
       await create({ name: 'dup', ir: irWith() });
       const again = await create({ name: 'dup', ir: irWith() });
       expect(again.statusCode).toBe(409);
-      expect(again.json()).toMatchObject({ statusCode: 409, details: [{ path: 'name', message: 'already exists' }] });
-      expect((await create({ name: 'dup', ir: irWith() }, otherAuth)).statusCode).toBe(201);
+      expect(again.json()).toMatchObject({
+        statusCode: 409,
+        details: [{ path: 'name', message: 'already exists' }],
+      });
+      expect(
+        (await create({ name: 'dup', ir: irWith() }, otherAuth)).statusCode,
+      ).toBe(201);
     });
   });
 
@@ -75,14 +136,20 @@ describe(PipelinesModule.name, () => {
     it('pages with a keyset cursor in name order without gaps or repeats', async () => {
       const tenant = await t.createTenant('paging');
       const headers = { authorization: `Bearer ${await t.tokenFor(tenant)}` };
-      const names = Array.from({ length: 23 }, (_, i) => `p-${String(i).padStart(2, '0')}`);
-      for (const name of [...names].reverse()) await create({ name, ir: irWith() }, headers);
+      const names = Array.from(
+        { length: 23 },
+        (_, i) => `p-${String(i).padStart(2, '0')}`,
+      );
+      for (const name of [...names].reverse())
+        await create({ name, ir: irWith() }, headers);
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
         const url = `/api/v1/pipelines?limit=10${cursor ? `&cursor=${cursor}` : ''}`;
-        const page: PipelineListResponse = (await t.app.inject({ method: 'GET', url, headers })).json();
+        const page: PipelineListResponse = (
+          await t.app.inject({ method: 'GET', url, headers })
+        ).json();
         seen.push(...page.items.map((item) => item.name));
         cursor = page.nextCursor;
         pages++;
@@ -92,10 +159,20 @@ describe(PipelinesModule.name, () => {
     });
 
     it('defaults to 20 items and reports the schedule kind', async () => {
-      const page: PipelineListResponse = (await t.app.inject({ method: 'GET', url: '/api/v1/pipelines', headers: acmeAuth })).json();
+      const page: PipelineListResponse = (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/pipelines',
+          headers: acmeAuth,
+        })
+      ).json();
       expect(page.items.length).toBeLessThanOrEqual(20);
-      expect(page.items.find((item) => item.name === 'hourly-orders')?.schedule).toBe('cron');
-      expect(page.items.find((item) => item.name === 'manual-only')?.schedule).toBeNull();
+      expect(
+        page.items.find((item) => item.name === 'hourly-orders')?.schedule,
+      ).toBe('cron');
+      expect(
+        page.items.find((item) => item.name === 'manual-only')?.schedule,
+      ).toBeNull();
     });
 
     it.each([
@@ -105,7 +182,11 @@ describe(PipelinesModule.name, () => {
       ['limit=-5', 'limit'],
       ['cursor=not-a-cursor', 'cursor'],
     ])('answers 400 naming the parameter for %s', async (query, path) => {
-      const response = await t.app.inject({ method: 'GET', url: `/api/v1/pipelines?${query}`, headers: acmeAuth });
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/pipelines?${query}`,
+        headers: acmeAuth,
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json().details[0].path).toBe(path);
     });
@@ -113,35 +194,106 @@ describe(PipelinesModule.name, () => {
 
   describe('update and delete', () => {
     it('re-anchors a changed schedule at the edit, keeps next_fire_at on an unrelated edit, clears it on pause and recomputes it on resume', async () => {
-      const created = (await create({ name: 'editable', ir: irWith({ type: 'cron', expression: '0 0 1 1 *' }) })).json<PipelineResponse>();
+      const created = (
+        await create({
+          name: 'editable',
+          ir: irWith({ type: 'cron', expression: '0 0 1 1 *' }),
+        })
+      ).json<PipelineResponse>();
       // An unrelated edit (the name) leaves the fire alone.
-      const renamed = (await t.app.inject({ method: 'PATCH', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth, payload: { name: 'edited' } })).json<PipelineResponse>();
+      const renamed = (
+        await t.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/pipelines/${created.id}`,
+          headers: acmeAuth,
+          payload: { name: 'edited' },
+        })
+      ).json<PipelineResponse>();
       expect(renamed.nextFireAt).toBe(created.nextFireAt);
       // A new schedule fires from the edit on.
-      const changed = await t.app.inject({ method: 'PUT', url: `/api/v1/pipelines/${created.id}/ir`, headers: acmeAuth, payload: irWith({ type: 'interval', every: 'PT10M' }) });
+      const changed = await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/pipelines/${created.id}/ir`,
+        headers: acmeAuth,
+        payload: irWith({ type: 'interval', every: 'PT10M' }),
+      });
       expect(changed.statusCode).toBe(200);
-      const afterChange = (await t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth })).json<PipelineResponse>();
+      const afterChange = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/pipelines/${created.id}`,
+          headers: acmeAuth,
+        })
+      ).json<PipelineResponse>();
       const now = await dbNow();
-      const delta = new Date(afterChange.nextFireAt as string).getTime() - now.getTime();
+      const delta =
+        new Date(afterChange.nextFireAt as string).getTime() - now.getTime();
       expect(delta).toBeGreaterThan(0);
       expect(delta).toBeLessThanOrEqual(10 * 60_000);
-      const paused = (await t.app.inject({ method: 'PATCH', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth, payload: { paused: true } })).json<PipelineResponse>();
+      const paused = (
+        await t.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/pipelines/${created.id}`,
+          headers: acmeAuth,
+          payload: { paused: true },
+        })
+      ).json<PipelineResponse>();
       expect(paused.nextFireAt).toBeNull();
-      const resumed = (await t.app.inject({ method: 'PATCH', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth, payload: { paused: false } })).json<PipelineResponse>();
-      expect(new Date(resumed.nextFireAt as string).getTime()).toBeGreaterThan(now.getTime() - 1000);
+      const resumed = (
+        await t.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/pipelines/${created.id}`,
+          headers: acmeAuth,
+          payload: { paused: false },
+        })
+      ).json<PipelineResponse>();
+      expect(new Date(resumed.nextFireAt as string).getTime()).toBeGreaterThan(
+        now.getTime() - 1000,
+      );
     });
 
     it('deletes, after which the pipeline is gone', async () => {
-      const created = (await create({ name: 'to-delete', ir: irWith() })).json<PipelineResponse>();
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth })).statusCode).toBe(204);
-      expect((await t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth })).statusCode).toBe(404);
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth })).statusCode).toBe(404);
+      const created = (
+        await create({ name: 'to-delete', ir: irWith() })
+      ).json<PipelineResponse>();
+      expect(
+        (
+          await t.app.inject({
+            method: 'DELETE',
+            url: `/api/v1/pipelines/${created.id}`,
+            headers: acmeAuth,
+          })
+        ).statusCode,
+      ).toBe(204);
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/pipelines/${created.id}`,
+            headers: acmeAuth,
+          })
+        ).statusCode,
+      ).toBe(404);
+      expect(
+        (
+          await t.app.inject({
+            method: 'DELETE',
+            url: `/api/v1/pipelines/${created.id}`,
+            headers: acmeAuth,
+          })
+        ).statusCode,
+      ).toBe(404);
     });
   });
 
   describe('tenant isolation', () => {
     it('answers 404 on every pipelines route for another tenant’s pipeline and changes nothing', async () => {
-      const mine = (await create({ name: 'isolated', ir: irWith({ type: 'cron', expression: '*/5 * * * *' }) })).json<PipelineResponse>();
+      const mine = (
+        await create({
+          name: 'isolated',
+          ir: irWith({ type: 'cron', expression: '*/5 * * * *' }),
+        })
+      ).json<PipelineResponse>();
       const url = `/api/v1/pipelines/${mine.id}`;
       const attempts = [
         { method: 'GET' as const, url },
@@ -152,26 +304,53 @@ describe(PipelinesModule.name, () => {
       ];
       for (const attempt of attempts) {
         const response = await t.app.inject({ ...attempt, headers: otherAuth });
-        expect({ route: `${attempt.method} ${attempt.url}`, status: response.statusCode, body: response.json() }).toEqual({
+        expect({
+          route: `${attempt.method} ${attempt.url}`,
+          status: response.statusCode,
+          body: response.json(),
+        }).toEqual({
           route: `${attempt.method} ${attempt.url}`,
           status: 404,
-          body: { statusCode: 404, error: 'Not Found', message: 'Pipeline not found' },
+          body: {
+            statusCode: 404,
+            error: 'Not Found',
+            message: 'Pipeline not found',
+          },
         });
       }
-      const list: PipelineListResponse = (await t.app.inject({ method: 'GET', url: '/api/v1/pipelines?limit=100', headers: otherAuth })).json();
+      const list: PipelineListResponse = (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/pipelines?limit=100',
+          headers: otherAuth,
+        })
+      ).json();
       expect(list.items.map((item) => item.id)).not.toContain(mine.id);
-      expect((await t.app.inject({ method: 'GET', url, headers: acmeAuth })).json()).toEqual(mine);
+      expect(
+        (await t.app.inject({ method: 'GET', url, headers: acmeAuth })).json(),
+      ).toEqual(mine);
     });
 
     it('answers 404 (not 400 or 500) for malformed ids', async () => {
-      for (const id of ['not-a-uuid', "1' OR '1'='1", '00000000-0000-0000-0000-000000000000']) {
-        const response = await t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${encodeURIComponent(id)}`, headers: acmeAuth });
+      for (const id of [
+        'not-a-uuid',
+        "1' OR '1'='1",
+        '00000000-0000-0000-0000-000000000000',
+      ]) {
+        const response = await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/pipelines/${encodeURIComponent(id)}`,
+          headers: acmeAuth,
+        });
         expect(response.statusCode).toBe(404);
       }
     });
 
     it('requires a tenant token on every route', async () => {
-      for (const [method, url] of [['GET', '/api/v1/pipelines'], ['POST', '/api/v1/pipelines']] as const) {
+      for (const [method, url] of [
+        ['GET', '/api/v1/pipelines'],
+        ['POST', '/api/v1/pipelines'],
+      ] as const) {
         expect((await t.app.inject({ method, url })).statusCode).toBe(401);
       }
     });
@@ -184,67 +363,300 @@ describe(PipelinesModule.name, () => {
       ['missing name', { ir: valid }, 'name', /required/],
       ['empty name', { name: '  ', ir: valid }, 'name', /empty/],
       ['name not a string', { name: 42, ir: valid }, 'name', /string/],
-      ['name too long', { name: 'x'.repeat(201), ir: valid }, 'name', /at most 200/],
-      ['paused not boolean', { name: 'a', ir: valid, paused: 'yes' }, 'paused', /boolean/],
-      ['unknown top-level field', { name: 'a', ir: valid, owner: 'me' }, 'owner', /unknown field/],
+      [
+        'name too long',
+        { name: 'x'.repeat(201), ir: valid },
+        'name',
+        /at most 200/,
+      ],
+      [
+        'paused not boolean',
+        { name: 'a', ir: valid, paused: 'yes' },
+        'paused',
+        /boolean/,
+      ],
+      [
+        'unknown top-level field',
+        { name: 'a', ir: valid, owner: 'me' },
+        'owner',
+        /unknown field/,
+      ],
       ['missing ir', { name: 'a' }, 'ir', /required/],
-      ['wrong IR version', { name: 'a', ir: { ...valid, version: 2 } }, 'ir.version', /./],
-      ['unknown node field', { name: 'a', ir: { ...valid, nodes: [{ ...valid.nodes[0], tabel: 'x' }, ...valid.nodes.slice(1)] } }, 'ir.nodes[0].tabel', /unknown field/],
-      ['SQL in a table name', { name: 'a', ir: { ...valid, nodes: [{ ...valid.nodes[0], table: 'orders; DROP TABLE tenants' }, ...valid.nodes.slice(1)] } }, 'ir.nodes[0].table', /identifier/],
-      ['input naming a missing node', { name: 'a', ir: { ...valid, nodes: [valid.nodes[0], { ...valid.nodes[1], input: 'nope' }, valid.nodes[2]] } }, 'ir.nodes[1].input', /./],
-      ['unknown filter operator', { name: 'a', ir: { ...valid, nodes: [valid.nodes[0], { ...valid.nodes[1], where: [{ column: 'status', op: '~~', value: 'x' }] }, valid.nodes[2]] } }, 'ir.nodes[1].where[0].op', /./],
-      ['cron minute out of range', { name: 'a', ir: irWith({ type: 'cron', expression: '61 * * * *' }) }, 'ir.schedule.expression', /minute 61 is out of range 0-59/],
-      ['cron with six fields', { name: 'a', ir: irWith({ type: 'cron', expression: '0 0 * * * *' }) }, 'ir.schedule.expression', /./],
-      ['unknown time zone', { name: 'a', ir: irWith({ type: 'cron', expression: '0 * * * *', timezone: 'Mars/Olympus' }) }, 'ir.schedule.timezone', /./],
-      ['interval under a minute', { name: 'a', ir: irWith({ type: 'interval', every: 'PT30S' }) }, 'ir.schedule.every', /./],
-      ['interval not ISO-8601', { name: 'a', ir: irWith({ type: 'interval', every: '15 minutes' }) }, 'ir.schedule.every', /./],
-      ['malformed RRULE', { name: 'a', ir: irWith({ type: 'rrule', rrule: 'RRULE:FREQ=SOMETIMES' }) }, 'ir.schedule.rrule', /./],
-      ['unknown schedule type', { name: 'a', ir: irWith({ type: 'sometimes' } as unknown as Schedule) }, 'ir.schedule.type', /./],
-      ['maxCatchup out of range', { name: 'a', ir: irWith({ type: 'interval', every: 'PT5M', misfire: 'catchup', maxCatchup: 500 }) }, 'ir.schedule.maxCatchup', /./],
-      ['unknown schedule field', { name: 'a', ir: irWith({ type: 'interval', every: 'PT5M', jitter: 5 } as unknown as Schedule) }, 'ir.schedule.jitter', /unknown field/],
+      [
+        'wrong IR version',
+        { name: 'a', ir: { ...valid, version: 2 } },
+        'ir.version',
+        /./,
+      ],
+      [
+        'unknown node field',
+        {
+          name: 'a',
+          ir: {
+            ...valid,
+            nodes: [{ ...valid.nodes[0], tabel: 'x' }, ...valid.nodes.slice(1)],
+          },
+        },
+        'ir.nodes[0].tabel',
+        /unknown field/,
+      ],
+      [
+        'SQL in a table name',
+        {
+          name: 'a',
+          ir: {
+            ...valid,
+            nodes: [
+              { ...valid.nodes[0], table: 'orders; DROP TABLE tenants' },
+              ...valid.nodes.slice(1),
+            ],
+          },
+        },
+        'ir.nodes[0].table',
+        /identifier/,
+      ],
+      [
+        'input naming a missing node',
+        {
+          name: 'a',
+          ir: {
+            ...valid,
+            nodes: [
+              valid.nodes[0],
+              { ...valid.nodes[1], input: 'nope' },
+              valid.nodes[2],
+            ],
+          },
+        },
+        'ir.nodes[1].input',
+        /./,
+      ],
+      [
+        'unknown filter operator',
+        {
+          name: 'a',
+          ir: {
+            ...valid,
+            nodes: [
+              valid.nodes[0],
+              {
+                ...valid.nodes[1],
+                where: [{ column: 'status', op: '~~', value: 'x' }],
+              },
+              valid.nodes[2],
+            ],
+          },
+        },
+        'ir.nodes[1].where[0].op',
+        /./,
+      ],
+      [
+        'cron minute out of range',
+        { name: 'a', ir: irWith({ type: 'cron', expression: '61 * * * *' }) },
+        'ir.schedule.expression',
+        /minute 61 is out of range 0-59/,
+      ],
+      [
+        'cron with six fields',
+        { name: 'a', ir: irWith({ type: 'cron', expression: '0 0 * * * *' }) },
+        'ir.schedule.expression',
+        /./,
+      ],
+      [
+        'unknown time zone',
+        {
+          name: 'a',
+          ir: irWith({
+            type: 'cron',
+            expression: '0 * * * *',
+            timezone: 'Mars/Olympus',
+          }),
+        },
+        'ir.schedule.timezone',
+        /./,
+      ],
+      [
+        'interval under a minute',
+        { name: 'a', ir: irWith({ type: 'interval', every: 'PT30S' }) },
+        'ir.schedule.every',
+        /./,
+      ],
+      [
+        'interval not ISO-8601',
+        { name: 'a', ir: irWith({ type: 'interval', every: '15 minutes' }) },
+        'ir.schedule.every',
+        /./,
+      ],
+      [
+        'malformed RRULE',
+        {
+          name: 'a',
+          ir: irWith({ type: 'rrule', rrule: 'RRULE:FREQ=SOMETIMES' }),
+        },
+        'ir.schedule.rrule',
+        /./,
+      ],
+      [
+        'unknown schedule type',
+        { name: 'a', ir: irWith({ type: 'sometimes' } as unknown as Schedule) },
+        'ir.schedule.type',
+        /./,
+      ],
+      [
+        'maxCatchup out of range',
+        {
+          name: 'a',
+          ir: irWith({
+            type: 'interval',
+            every: 'PT5M',
+            misfire: 'catchup',
+            maxCatchup: 500,
+          }),
+        },
+        'ir.schedule.maxCatchup',
+        /./,
+      ],
+      [
+        'unknown schedule field',
+        {
+          name: 'a',
+          ir: irWith({
+            type: 'interval',
+            every: 'PT5M',
+            jitter: 5,
+          } as unknown as Schedule),
+        },
+        'ir.schedule.jitter',
+        /unknown field/,
+      ],
     ];
 
-    it.each(cases)('answers 400 naming the path for %s', async (_case, body, path, message) => {
-      const response = await create(body);
-      expect(response.statusCode).toBe(400);
-      const detail = response.json().details.find((d: { path: string }) => d.path === path);
-      expect(detail).toBeDefined();
-      expect(detail.message).toMatch(message);
-      expect(response.json().message).toMatch(/^[\w.[\]]+: /);
-    });
+    it.each(cases)(
+      'answers 400 naming the path for %s',
+      async (_case, body, path, message) => {
+        const response = await create(body);
+        expect(response.statusCode).toBe(400);
+        const detail = response
+          .json()
+          .details.find((d: { path: string }) => d.path === path);
+        expect(detail).toBeDefined();
+        expect(detail.message).toMatch(message);
+        expect(response.json().message).toMatch(/^[\w.[\]]+: /);
+      },
+    );
 
     it('checks columns against tables that exist (400 naming node and column), and accepts tables that do not exist yet', async () => {
       const tenant = await t.createTenant('with-tables');
       const headers = { authorization: `Bearer ${await t.tokenFor(tenant)}` };
-      await t.db.dataSource.query(`CREATE TABLE "${tenant.schema}".orders (id integer, amount numeric, status text)`);
+      await t.db.dataSource.query(
+        `CREATE TABLE "${tenant.schema}".orders (id integer, amount numeric, status text)`,
+      );
       const typo = irWith();
-      typo.nodes[0] = { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'amout', 'status'] };
+      typo.nodes[0] = {
+        id: 'orders',
+        type: 'source',
+        table: 'orders',
+        columns: ['id', 'amout', 'status'],
+      };
       const response = await create({ name: 'typo', ir: typo }, headers);
       expect(response.statusCode).toBe(400);
-      expect(response.json().details).toEqual([{ path: 'ir.nodes[0].columns[1]', message: 'unknown column "amout" in table "orders"' }]);
+      expect(response.json().details).toEqual([
+        {
+          path: 'ir.nodes[0].columns[1]',
+          message: 'unknown column "amout" in table "orders"',
+        },
+      ]);
       const laterFilter = irWith();
-      laterFilter.nodes[1] = { id: 'paid', type: 'filter', input: 'orders', where: [{ column: 'state', op: '=', value: 'paid' }] };
-      const downstream = await create({ name: 'downstream-typo', ir: laterFilter }, headers);
-      expect(downstream.json().details[0]).toEqual({ path: 'ir.nodes[1].where[0].column', message: 'unknown column "state" in the output of node "orders"' });
+      laterFilter.nodes[1] = {
+        id: 'paid',
+        type: 'filter',
+        input: 'orders',
+        where: [{ column: 'state', op: '=', value: 'paid' }],
+      };
+      const downstream = await create(
+        { name: 'downstream-typo', ir: laterFilter },
+        headers,
+      );
+      expect(downstream.json().details[0]).toEqual({
+        path: 'ir.nodes[1].where[0].column',
+        message: 'unknown column "state" in the output of node "orders"',
+      });
       const future = irWith();
-      future.nodes[0] = { id: 'orders', type: 'source', table: 'orders_next_year', columns: ['id', 'amount', 'status'] };
-      expect((await create({ name: 'future-table', ir: future }, headers)).statusCode).toBe(201);
-      expect((await create({ name: 'correct', ir: irWith() }, headers)).statusCode).toBe(201);
+      future.nodes[0] = {
+        id: 'orders',
+        type: 'source',
+        table: 'orders_next_year',
+        columns: ['id', 'amount', 'status'],
+      };
+      expect(
+        (await create({ name: 'future-table', ir: future }, headers))
+          .statusCode,
+      ).toBe(201);
+      expect(
+        (await create({ name: 'correct', ir: irWith() }, headers)).statusCode,
+      ).toBe(201);
     });
 
     it('rejects an invalid IR on PUT /ir and PATCH without changing the stored pipeline', async () => {
-      const created = (await create({ name: 'stable', ir: irWith() })).json<PipelineResponse>();
+      const created = (
+        await create({ name: 'stable', ir: irWith() })
+      ).json<PipelineResponse>();
       const bad = irWith({ type: 'cron', expression: '* * 32 * *' });
-      expect((await t.app.inject({ method: 'PUT', url: `/api/v1/pipelines/${created.id}/ir`, headers: acmeAuth, payload: bad })).statusCode).toBe(400);
-      expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth, payload: { ir: bad } })).statusCode).toBe(400);
-      expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth, payload: {} })).statusCode).toBe(400);
-      expect((await t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${created.id}`, headers: acmeAuth })).json()).toEqual(created);
+      expect(
+        (
+          await t.app.inject({
+            method: 'PUT',
+            url: `/api/v1/pipelines/${created.id}/ir`,
+            headers: acmeAuth,
+            payload: bad,
+          })
+        ).statusCode,
+      ).toBe(400);
+      expect(
+        (
+          await t.app.inject({
+            method: 'PATCH',
+            url: `/api/v1/pipelines/${created.id}`,
+            headers: acmeAuth,
+            payload: { ir: bad },
+          })
+        ).statusCode,
+      ).toBe(400);
+      expect(
+        (
+          await t.app.inject({
+            method: 'PATCH',
+            url: `/api/v1/pipelines/${created.id}`,
+            headers: acmeAuth,
+            payload: {},
+          })
+        ).statusCode,
+      ).toBe(400);
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/pipelines/${created.id}`,
+            headers: acmeAuth,
+          })
+        ).json(),
+      ).toEqual(created);
     });
 
     it('answers 400 for a body that is not JSON, and 413 for one over the size limit', async () => {
-      const notJson = await t.app.inject({ method: 'POST', url: '/api/v1/pipelines', headers: { ...acmeAuth, 'content-type': 'application/json' }, payload: '{bad' });
+      const notJson = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/pipelines',
+        headers: { ...acmeAuth, 'content-type': 'application/json' },
+        payload: '{bad',
+      });
       expect(notJson.statusCode).toBe(400);
-      const huge = await t.app.inject({ method: 'POST', url: '/api/v1/pipelines', headers: { ...acmeAuth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2_000_000) }) });
+      const huge = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/pipelines',
+        headers: { ...acmeAuth, 'content-type': 'application/json' },
+        payload: JSON.stringify({ name: 'x'.repeat(2_000_000) }),
+      });
       expect(huge.statusCode).toBe(413);
       expect(huge.json()).toMatchObject({ statusCode: 413 });
     });

@@ -14,7 +14,15 @@ import { SqlPreviewService } from './sql-preview.service';
 /** Pipelines CRUD and IR documents, the tenants' catalogs, SQL previews and lineage. */
 @Module({
   controllers: [PipelinesController, SqlPreviewController, LineageController],
-  providers: [PipelinesRepository, PipelinesService, CatalogRepository, CatalogService, SqlPreviewService, LineageRepository, LineageService],
+  providers: [
+    PipelinesRepository,
+    PipelinesService,
+    CatalogRepository,
+    CatalogService,
+    SqlPreviewService,
+    LineageRepository,
+    LineageService,
+  ],
   exports: [PipelinesService, CatalogService, LineageService],
 })
 export class PipelinesModule {}

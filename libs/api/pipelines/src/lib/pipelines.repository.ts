@@ -20,7 +20,16 @@ export interface PipelineRow {
   updated_at: Date;
 }
 
-export type PipelineListRow = Pick<PipelineRow, 'id' | 'name' | 'schedule_kind' | 'paused' | 'last_run_at' | 'last_run_status' | 'updated_at'>;
+export type PipelineListRow = Pick<
+  PipelineRow,
+  | 'id'
+  | 'name'
+  | 'schedule_kind'
+  | 'paused'
+  | 'last_run_at'
+  | 'last_run_status'
+  | 'updated_at'
+>;
 
 export interface PipelineWrite {
   name: string;
@@ -39,7 +48,11 @@ export class PipelinesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Keyset page ordered by name (unique per tenant), served by the (tenant_id, name) unique index. */
-  async listPage(tenantId: string, limit: number, afterName: string | null): Promise<PipelineListRow[]> {
+  async listPage(
+    tenantId: string,
+    limit: number,
+    afterName: string | null,
+  ): Promise<PipelineListRow[]> {
     return queryRows(
       this.dataSource,
       `SELECT id, name, schedule_kind, paused, last_run_at, last_run_status, updated_at
@@ -51,7 +64,12 @@ export class PipelinesRepository {
     );
   }
 
-  async findById(tenantId: string, id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<PipelineRow | null> {
+  async findById(
+    tenantId: string,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<PipelineRow | null> {
     const rows = await queryRows<PipelineRow>(
       manager,
       `SELECT ${COLUMNS} FROM pipelines WHERE tenant_id = $1 AND id = $2 ${lock ? 'FOR UPDATE' : ''}`,
@@ -61,28 +79,52 @@ export class PipelinesRepository {
   }
 
   async findIr(tenantId: string, id: string): Promise<PipelineIr | null> {
-    const rows = await queryRows<{ ir: PipelineIr }>(this.dataSource, `SELECT ir FROM pipelines WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    const rows = await queryRows<{ ir: PipelineIr }>(
+      this.dataSource,
+      `SELECT ir FROM pipelines WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
     return rows[0]?.ir ?? null;
   }
 
   /** The database clock: the only clock schedules are computed against. */
   async now(manager: EntityManager = this.dataSource.manager): Promise<Date> {
-    const [{ now }] = await queryRows<{ now: Date }>(manager, `SELECT now() AS now`);
+    const [{ now }] = await queryRows<{ now: Date }>(
+      manager,
+      `SELECT now() AS now`,
+    );
     return now;
   }
 
-  async insert(tenantId: string, write: PipelineWrite, manager: EntityManager): Promise<PipelineRow> {
+  async insert(
+    tenantId: string,
+    write: PipelineWrite,
+    manager: EntityManager,
+  ): Promise<PipelineRow> {
     const rows = await queryRows<PipelineRow>(
       manager,
       `INSERT INTO pipelines (tenant_id, name, ir, paused, schedule_kind, schedule_since, next_fire_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        RETURNING ${COLUMNS}`,
-      [tenantId, write.name, JSON.stringify(write.ir), write.paused, write.scheduleKind, write.scheduleSince, write.nextFireAt],
+      [
+        tenantId,
+        write.name,
+        JSON.stringify(write.ir),
+        write.paused,
+        write.scheduleKind,
+        write.scheduleSince,
+        write.nextFireAt,
+      ],
     );
     return rows[0];
   }
 
-  async update(tenantId: string, id: string, write: PipelineWrite, manager: EntityManager): Promise<PipelineRow> {
+  async update(
+    tenantId: string,
+    id: string,
+    write: PipelineWrite,
+    manager: EntityManager,
+  ): Promise<PipelineRow> {
     const rows = await queryRows<PipelineRow>(
       manager,
       `UPDATE pipelines
@@ -90,13 +132,26 @@ export class PipelinesRepository {
               schedule_error = NULL, updated_at = now()
         WHERE tenant_id = $1 AND id = $2
         RETURNING ${COLUMNS}`,
-      [tenantId, id, write.name, JSON.stringify(write.ir), write.paused, write.scheduleKind, write.scheduleSince, write.nextFireAt],
+      [
+        tenantId,
+        id,
+        write.name,
+        JSON.stringify(write.ir),
+        write.paused,
+        write.scheduleKind,
+        write.scheduleSince,
+        write.nextFireAt,
+      ],
     );
     return rows[0];
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    const rows = await queryRows(this.dataSource, `DELETE FROM pipelines WHERE tenant_id = $1 AND id = $2 RETURNING id`, [tenantId, id]);
+    const rows = await queryRows(
+      this.dataSource,
+      `DELETE FROM pipelines WHERE tenant_id = $1 AND id = $2 RETURNING id`,
+      [tenantId, id],
+    );
     return rows.length > 0;
   }
 

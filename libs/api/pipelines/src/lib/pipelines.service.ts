@@ -1,14 +1,31 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 
 import { ValidationFailedError } from '@flow/api/core';
 import type { TenantContext } from '@flow/api/tenancy';
-import type { PipelineIr, PipelineListResponse, PipelineResponse, PipelineSummary } from '@flow/contracts';
+import type {
+  PipelineIr,
+  PipelineListResponse,
+  PipelineResponse,
+  PipelineSummary,
+} from '@flow/contracts';
 import { compileRun, IrCompileError } from '@flow/pipeline-ir';
 
 import { CatalogService } from './catalog.service';
 
-import { parseCreatePipeline, parseIrDocument, parseUpdatePipeline } from './pipeline-request';
-import { PipelinesRepository, type PipelineListRow, type PipelineRow } from './pipelines.repository';
+import {
+  parseCreatePipeline,
+  parseIrDocument,
+  parseUpdatePipeline,
+} from './pipeline-request';
+import {
+  PipelinesRepository,
+  type PipelineListRow,
+  type PipelineRow,
+} from './pipelines.repository';
 import { planSchedule } from './schedule-plan';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -23,13 +40,23 @@ export class PipelinesService {
     private readonly catalog: CatalogService,
   ) {}
 
-  async list(tenant: TenantContext, query: { limit?: string; cursor?: string }): Promise<PipelineListResponse> {
+  async list(
+    tenant: TenantContext,
+    query: { limit?: string; cursor?: string },
+  ): Promise<PipelineListResponse> {
     const limit = parseLimit(query.limit);
-    const afterName = query.cursor === undefined || query.cursor === '' ? null : decodeCursor(query.cursor);
+    const afterName =
+      query.cursor === undefined || query.cursor === ''
+        ? null
+        : decodeCursor(query.cursor);
     // One extra row tells whether another page exists without a count query.
     const rows = await this.pipelines.listPage(tenant.id, limit + 1, afterName);
     const page = rows.slice(0, limit);
-    return { items: page.map(toSummary), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].name) : null };
+    return {
+      items: page.map(toSummary),
+      nextCursor:
+        rows.length > limit ? encodeCursor(page[page.length - 1].name) : null,
+    };
   }
 
   async get(tenant: TenantContext, id: string): Promise<PipelineResponse> {
@@ -42,27 +69,50 @@ export class PipelinesService {
     return ir;
   }
 
-  async create(tenant: TenantContext, body: unknown): Promise<PipelineResponse> {
+  async create(
+    tenant: TenantContext,
+    body: unknown,
+  ): Promise<PipelineResponse> {
     const { value, errors } = parseCreatePipeline(body);
     if (!value) throw new ValidationFailedError(errors);
     await this.checkAgainstTables(tenant, value.ir);
-    const row = await this.pipelines.transaction(async (manager) => {
-      const now = await this.pipelines.now(manager);
-      const paused = value.paused ?? false;
-      const schedule = planSchedule(null, value.ir, paused, now, tenant.timezone);
-      return this.pipelines.insert(tenant.id, { name: value.name, ir: value.ir, paused, ...schedule }, manager);
-    }).catch(rethrowNameConflict(value.name));
+    const row = await this.pipelines
+      .transaction(async (manager) => {
+        const now = await this.pipelines.now(manager);
+        const paused = value.paused ?? false;
+        const schedule = planSchedule(
+          null,
+          value.ir,
+          paused,
+          now,
+          tenant.timezone,
+        );
+        return this.pipelines.insert(
+          tenant.id,
+          { name: value.name, ir: value.ir, paused, ...schedule },
+          manager,
+        );
+      })
+      .catch(rethrowNameConflict(value.name));
     return toResponse(row);
   }
 
-  async update(tenant: TenantContext, id: string, body: unknown): Promise<PipelineResponse> {
+  async update(
+    tenant: TenantContext,
+    id: string,
+    body: unknown,
+  ): Promise<PipelineResponse> {
     const { value, errors } = parseUpdatePipeline(body);
     if (!value) throw new ValidationFailedError(errors);
     if (value.ir) await this.checkAgainstTables(tenant, value.ir);
     return toResponse(await this.write(tenant, id, value));
   }
 
-  async replaceIr(tenant: TenantContext, id: string, body: unknown): Promise<PipelineIr> {
+  async replaceIr(
+    tenant: TenantContext,
+    id: string,
+    body: unknown,
+  ): Promise<PipelineIr> {
     const { value, errors } = parseIrDocument(body);
     if (!value) throw new ValidationFailedError(errors);
     await this.checkAgainstTables(tenant, value);
@@ -70,21 +120,50 @@ export class PipelinesService {
   }
 
   async delete(tenant: TenantContext, id: string): Promise<void> {
-    if (!isUuid(id) || !(await this.pipelines.delete(tenant.id, id))) throw pipelineNotFound();
+    if (!isUuid(id) || !(await this.pipelines.delete(tenant.id, id)))
+      throw pipelineNotFound();
   }
 
-  private async write(tenant: TenantContext, id: string, change: { name?: string; ir?: PipelineIr; paused?: boolean }): Promise<PipelineRow> {
+  private async write(
+    tenant: TenantContext,
+    id: string,
+    change: { name?: string; ir?: PipelineIr; paused?: boolean },
+  ): Promise<PipelineRow> {
     if (!isUuid(id)) throw pipelineNotFound();
-    return this.pipelines.transaction(async (manager) => {
-      const current = await this.pipelines.findById(tenant.id, id, manager, true);
-      if (!current) throw pipelineNotFound();
-      const now = await this.pipelines.now(manager);
-      const ir = change.ir ?? current.ir;
-      const paused = change.paused ?? current.paused;
-      const previous = { ir: current.ir, paused: current.paused, scheduleKind: current.schedule_kind, scheduleSince: current.schedule_since, nextFireAt: current.next_fire_at };
-      const schedule = planSchedule(previous, ir, paused, now, tenant.timezone);
-      return this.pipelines.update(tenant.id, id, { name: change.name ?? current.name, ir, paused, ...schedule }, manager);
-    }).catch(rethrowNameConflict(change.name ?? ''));
+    return this.pipelines
+      .transaction(async (manager) => {
+        const current = await this.pipelines.findById(
+          tenant.id,
+          id,
+          manager,
+          true,
+        );
+        if (!current) throw pipelineNotFound();
+        const now = await this.pipelines.now(manager);
+        const ir = change.ir ?? current.ir;
+        const paused = change.paused ?? current.paused;
+        const previous = {
+          ir: current.ir,
+          paused: current.paused,
+          scheduleKind: current.schedule_kind,
+          scheduleSince: current.schedule_since,
+          nextFireAt: current.next_fire_at,
+        };
+        const schedule = planSchedule(
+          previous,
+          ir,
+          paused,
+          now,
+          tenant.timezone,
+        );
+        return this.pipelines.update(
+          tenant.id,
+          id,
+          { name: change.name ?? current.name, ir, paused, ...schedule },
+          manager,
+        );
+      })
+      .catch(rethrowNameConflict(change.name ?? ''));
   }
 
   /**
@@ -92,19 +171,34 @@ export class PipelinesService {
    * does not have is a 400 naming the node and the column. A table that does not exist yet is allowed — it may be
    * created later (sql-preview warns about it, and a run fails with the same message until it exists).
    */
-  private async checkAgainstTables(tenant: TenantContext, ir: PipelineIr): Promise<void> {
+  private async checkAgainstTables(
+    tenant: TenantContext,
+    ir: PipelineIr,
+  ): Promise<void> {
     const catalog = await this.catalog.get(tenant.schema);
     try {
-      compileRun(ir, catalog, { tenantId: tenant.id, pipelineId: tenant.id, runId: tenant.id, deadLetterTable: 'public.dead_letters' });
+      compileRun(ir, catalog, {
+        tenantId: tenant.id,
+        pipelineId: tenant.id,
+        runId: tenant.id,
+        deadLetterTable: 'public.dead_letters',
+      });
     } catch (error) {
       if (!(error instanceof IrCompileError)) throw error;
-      const problems = error.details.filter((detail) => !/^unknown table /.test(detail.message));
+      const problems = error.details.filter(
+        (detail) => !/^unknown table /.test(detail.message),
+      );
       if (problems.length > 0) throw new ValidationFailedError(problems);
     }
   }
 
-  private async findOrThrow(tenant: TenantContext, id: string): Promise<PipelineRow> {
-    const row = isUuid(id) ? await this.pipelines.findById(tenant.id, id) : null;
+  private async findOrThrow(
+    tenant: TenantContext,
+    id: string,
+  ): Promise<PipelineRow> {
+    const row = isUuid(id)
+      ? await this.pipelines.findById(tenant.id, id)
+      : null;
     if (!row) throw pipelineNotFound();
     return row;
   }
@@ -153,29 +247,49 @@ function parseLimit(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
   const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
   if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) {
-    throw new ValidationFailedError([{ path: 'limit', message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` }]);
+    throw new ValidationFailedError([
+      {
+        path: 'limit',
+        message: `must be an integer from 1 to ${MAX_PAGE_SIZE}`,
+      },
+    ]);
   }
   return limit;
 }
 
 function encodeCursor(lastName: string): string {
-  return Buffer.from(JSON.stringify({ after: lastName }), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ after: lastName }), 'utf8').toString(
+    'base64url',
+  );
 }
 
 function decodeCursor(cursor: string): string {
   try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    const decoded = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as { after?: unknown };
     if (typeof decoded.after === 'string') return decoded.after;
   } catch {
     // fall through to the 400 below
   }
-  throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
+  throw new ValidationFailedError([
+    { path: 'cursor', message: 'is not a cursor returned by this endpoint' },
+  ]);
 }
 
 function rethrowNameConflict(name: string) {
   return (error: unknown): never => {
-    if ((error as { code?: string }).code === '23505' && String((error as { constraint?: string }).constraint ?? (error as Error).message).includes('pipelines_tenant_name_key')) {
-      throw new ConflictException({ message: `name: a pipeline named "${name}" already exists`, details: [{ path: 'name', message: 'already exists' }] });
+    if (
+      (error as { code?: string }).code === '23505' &&
+      String(
+        (error as { constraint?: string }).constraint ??
+          (error as Error).message,
+      ).includes('pipelines_tenant_name_key')
+    ) {
+      throw new ConflictException({
+        message: `name: a pipeline named "${name}" already exists`,
+        details: [{ path: 'name', message: 'already exists' }],
+      });
     }
     throw error;
   };

@@ -20,17 +20,42 @@ export interface PreviousPipelineState extends ScheduleState {
  *   skipped, like Airflow's unpause without catchup and Temporal's resume);
  * - an edit that leaves the schedule and the pause state alone keeps `next_fire_at`.
  */
-export function planSchedule(previous: PreviousPipelineState | null, ir: PipelineIr, paused: boolean, now: Date, tenantTimezone: string): ScheduleState {
+export function planSchedule(
+  previous: PreviousPipelineState | null,
+  ir: PipelineIr,
+  paused: boolean,
+  now: Date,
+  tenantTimezone: string,
+): ScheduleState {
   const schedule = ir.schedule ?? null;
-  if (!schedule) return { scheduleKind: null, scheduleSince: null, nextFireAt: null };
-  const unchanged = previous !== null && previous.scheduleSince !== null && sameSchedule(previous.ir.schedule ?? null, schedule);
+  if (!schedule)
+    return { scheduleKind: null, scheduleSince: null, nextFireAt: null };
+  const unchanged =
+    previous !== null &&
+    previous.scheduleSince !== null &&
+    sameSchedule(previous.ir.schedule ?? null, schedule);
   // Schedules have minute granularity: a schedule set at 16:58:35 begins at 16:58, so an interval without an anchor
   // fires on whole minutes (16:58 + k·every) — exactly when a once-a-minute tick runs.
-  const scheduleSince = unchanged ? (previous.scheduleSince as Date) : new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  if (paused) return { scheduleKind: schedule.type, scheduleSince, nextFireAt: null };
-  if (unchanged && !previous.paused) return { scheduleKind: schedule.type, scheduleSince, nextFireAt: previous.nextFireAt };
-  const [first] = getCompiledSchedule(schedule, { timezone: tenantTimezone, anchor: scheduleSince }).nextFireTimes(now, 1);
-  return { scheduleKind: schedule.type, scheduleSince, nextFireAt: first ?? null };
+  const scheduleSince = unchanged
+    ? (previous.scheduleSince as Date)
+    : new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  if (paused)
+    return { scheduleKind: schedule.type, scheduleSince, nextFireAt: null };
+  if (unchanged && !previous.paused)
+    return {
+      scheduleKind: schedule.type,
+      scheduleSince,
+      nextFireAt: previous.nextFireAt,
+    };
+  const [first] = getCompiledSchedule(schedule, {
+    timezone: tenantTimezone,
+    anchor: scheduleSince,
+  }).nextFireTimes(now, 1);
+  return {
+    scheduleKind: schedule.type,
+    scheduleSince,
+    nextFireAt: first ?? null,
+  };
 }
 
 function sameSchedule(a: Schedule | null, b: Schedule | null): boolean {

@@ -13,7 +13,10 @@ export class SqlPreviewController {
   constructor(private readonly previews: SqlPreviewService) {}
 
   @Get(':id/sql-preview')
-  preview(@CurrentTenant() tenant: TenantContext, @Param('id') id: string): Promise<SqlPreviewResponse> {
+  preview(
+    @CurrentTenant() tenant: TenantContext,
+    @Param('id') id: string,
+  ): Promise<SqlPreviewResponse> {
     return this.previews.preview(tenant, id);
   }
 }

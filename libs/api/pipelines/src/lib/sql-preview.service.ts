@@ -18,16 +18,27 @@ export class SqlPreviewService {
     private readonly catalog: CatalogService,
   ) {}
 
-  async preview(tenant: TenantContext, id: string): Promise<SqlPreviewResponse> {
+  async preview(
+    tenant: TenantContext,
+    id: string,
+  ): Promise<SqlPreviewResponse> {
     // One primary-key lookup scoped by tenant; the catalog comes from the cache.
-    const [ir, catalog] = await Promise.all([UUID.test(id) ? this.pipelines.findIr(tenant.id, id) : null, this.catalog.get(tenant.schema)]);
+    const [ir, catalog] = await Promise.all([
+      UUID.test(id) ? this.pipelines.findIr(tenant.id, id) : null,
+      this.catalog.get(tenant.schema),
+    ]);
     if (!ir) throw new NotFoundException('Pipeline not found');
     try {
-      const { sql, parameters, columns, warnings } = compilePreview(ir, catalog, { tenantId: tenant.id, pipelineId: id });
+      const { sql, parameters, columns, warnings } = compilePreview(
+        ir,
+        catalog,
+        { tenantId: tenant.id, pipelineId: id },
+      );
       return { sql, parameters, columns, warnings };
     } catch (error) {
       // Only a stored IR that bypassed write-time validation gets here.
-      if (error instanceof IrValidationError) throw new ValidationFailedError(error.details);
+      if (error instanceof IrValidationError)
+        throw new ValidationFailedError(error.details);
       throw error;
     }
   }

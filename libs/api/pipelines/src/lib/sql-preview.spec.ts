@@ -10,9 +10,25 @@ import { SqlPreviewController } from './sql-preview.controller';
 const IR: PipelineIr = {
   version: 1,
   nodes: [
-    { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'amount', 'status'] },
-    { id: 'paid', type: 'filter', input: 'orders', where: [{ column: 'status', op: '=', value: 'paid' }] },
-    { id: 'out', type: 'target', input: 'paid', table: 'paid_orders', mode: 'append' },
+    {
+      id: 'orders',
+      type: 'source',
+      table: 'orders',
+      columns: ['id', 'amount', 'status'],
+    },
+    {
+      id: 'paid',
+      type: 'filter',
+      input: 'orders',
+      where: [{ column: 'status', op: '=', value: 'paid' }],
+    },
+    {
+      id: 'out',
+      type: 'target',
+      input: 'paid',
+      table: 'paid_orders',
+      mode: 'append',
+    },
   ],
 };
 
@@ -25,10 +41,23 @@ describe(SqlPreviewController.name, () => {
   let pipelineId: string;
 
   const preview = (id: string, token: string) =>
-    t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${id}/sql-preview`, headers: { authorization: `Bearer ${token}` } });
+    t.app.inject({
+      method: 'GET',
+      url: `/api/v1/pipelines/${id}/sql-preview`,
+      headers: { authorization: `Bearer ${token}` },
+    });
 
-  async function createPipeline(name: string, ir: PipelineIr, token: string): Promise<string> {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/pipelines', headers: { authorization: `Bearer ${token}` }, payload: { name, ir } });
+  async function createPipeline(
+    name: string,
+    ir: PipelineIr,
+    token: string,
+  ): Promise<string> {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/pipelines',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { name, ir },
+    });
     expect(response.statusCode).toBe(201);
     return response.json<{ id: string }>().id;
   }
@@ -39,7 +68,10 @@ describe(SqlPreviewController.name, () => {
     other = await t.createTenant('other');
     acmeToken = await t.tokenFor(acme);
     otherToken = await t.tokenFor(other);
-    await queryRows(t.db.dataSource, `CREATE TABLE tenant_acme.orders (id integer, amount numeric(10,2), status text)`);
+    await queryRows(
+      t.db.dataSource,
+      `CREATE TABLE tenant_acme.orders (id integer, amount numeric(10,2), status text)`,
+    );
     pipelineId = await createPipeline('paid orders', IR, acmeToken);
   });
 
@@ -53,7 +85,9 @@ describe(SqlPreviewController.name, () => {
       expect(response.statusCode).toBe(200);
       const body = response.json<SqlPreviewResponse>();
       expect(body.sql).toContain('FROM "tenant_acme"."orders"');
-      expect(body.sql).toContain('CREATE TABLE IF NOT EXISTS "tenant_acme"."paid_orders"');
+      expect(body.sql).toContain(
+        'CREATE TABLE IF NOT EXISTS "tenant_acme"."paid_orders"',
+      );
       expect(body.sql).toContain('"status" = $1');
       expect(body.sql).not.toContain("'paid'");
       expect(body.parameters[0]).toBe('paid');
@@ -68,22 +102,54 @@ describe(SqlPreviewController.name, () => {
         { node: 'out', name: 'amount', type: 'numeric' },
         { node: 'out', name: 'status', type: 'text' },
       ]);
-      expect(body.warnings).toEqual(['ir.nodes[2].table: table "paid_orders" does not exist yet; the run creates it']);
+      expect(body.warnings).toEqual([
+        'ir.nodes[2].table: table "paid_orders" does not exist yet; the run creates it',
+      ]);
     });
 
     it('reports unknown tables and columns as warnings instead of failing', async () => {
       // Writes refuse unknown columns of existing tables, so this IR is what a pipeline holds after its table
       // changed underneath it (a column dropped): store it directly, as the table change would leave it.
-      const id = await createPipeline('broken', { version: 1, nodes: [{ id: 'orders', type: 'source', table: 'orders', columns: ['id'] }, { id: 'out', type: 'target', input: 'orders', table: 'x_out', mode: 'append' }] }, acmeToken);
+      const id = await createPipeline(
+        'broken',
+        {
+          version: 1,
+          nodes: [
+            { id: 'orders', type: 'source', table: 'orders', columns: ['id'] },
+            {
+              id: 'out',
+              type: 'target',
+              input: 'orders',
+              table: 'x_out',
+              mode: 'append',
+            },
+          ],
+        },
+        acmeToken,
+      );
       const stale: PipelineIr = {
         version: 1,
         nodes: [
-          { id: 'orders', type: 'source', table: 'orders', columns: ['id', 'missing_column'] },
+          {
+            id: 'orders',
+            type: 'source',
+            table: 'orders',
+            columns: ['id', 'missing_column'],
+          },
           { id: 'ghost', type: 'source', table: 'no_such_table' },
-          { id: 'out', type: 'target', input: 'orders', table: 'x_out', mode: 'append' },
+          {
+            id: 'out',
+            type: 'target',
+            input: 'orders',
+            table: 'x_out',
+            mode: 'append',
+          },
         ],
       };
-      await t.db.dataSource.query('UPDATE pipelines SET ir = $1 WHERE id = $2', [JSON.stringify(stale), id]);
+      await t.db.dataSource.query(
+        'UPDATE pipelines SET ir = $1 WHERE id = $2',
+        [JSON.stringify(stale), id],
+      );
       const response = await preview(id, acmeToken);
       expect(response.statusCode).toBe(200);
       const { warnings } = response.json<SqlPreviewResponse>();
@@ -96,36 +162,63 @@ describe(SqlPreviewController.name, () => {
     });
 
     it('sees a new table once the catalog is invalidated', async () => {
-      await queryRows(t.db.dataSource, `CREATE TABLE tenant_acme.paid_orders (id integer, amount numeric(10,2), status text)`);
+      await queryRows(
+        t.db.dataSource,
+        `CREATE TABLE tenant_acme.paid_orders (id integer, amount numeric(10,2), status text)`,
+      );
       t.app.get(CatalogService).invalidate('tenant_acme');
-      const body = (await preview(pipelineId, acmeToken)).json<SqlPreviewResponse>();
+      const body = (
+        await preview(pipelineId, acmeToken)
+      ).json<SqlPreviewResponse>();
       expect(body.warnings).toEqual([]);
       expect(body.sql).not.toContain('CREATE TABLE');
     });
 
     it.each([
       ["another tenant's pipeline", () => preview(pipelineId, otherToken)],
-      ['a missing id', () => preview('00000000-0000-4000-8000-000000000000', acmeToken)],
+      [
+        'a missing id',
+        () => preview('00000000-0000-4000-8000-000000000000', acmeToken),
+      ],
       ['a malformed id', () => preview('not-a-uuid', acmeToken)],
     ])('answers 404 for %s', async (_case, request) => {
       const response = await request();
       expect(response.statusCode).toBe(404);
-      expect(response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Pipeline not found' });
+      expect(response.json()).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'Pipeline not found',
+      });
     });
 
     it('answers 400, not 500, for a stored IR that bypassed validation', async () => {
       const [{ id }] = await queryRows<{ id: string }>(
         t.db.dataSource,
         `INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'crafted', $2) RETURNING id`,
-        [acme.id, JSON.stringify({ version: 1, nodes: [{ id: 'x', type: 'source', table: 'pg_catalog.pg_authid' }] })],
+        [
+          acme.id,
+          JSON.stringify({
+            version: 1,
+            nodes: [{ id: 'x', type: 'source', table: 'pg_catalog.pg_authid' }],
+          }),
+        ],
       );
       const response = await preview(id, acmeToken);
       expect(response.statusCode).toBe(400);
-      expect(response.json<{ details: { path: string }[] }>().details[0].path).toBe('ir.nodes[0].table');
+      expect(
+        response.json<{ details: { path: string }[] }>().details[0].path,
+      ).toBe('ir.nodes[0].table');
     });
 
     it('needs a tenant token', async () => {
-      expect((await t.app.inject({ method: 'GET', url: `/api/v1/pipelines/${pipelineId}/sql-preview` })).statusCode).toBe(401);
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/pipelines/${pipelineId}/sql-preview`,
+          })
+        ).statusCode,
+      ).toBe(401);
     });
   });
 });

@@ -5,9 +5,20 @@ import { FlowMetrics } from '@flow/api/core';
 import { tenantSchemaName } from '@flow/api/db';
 import { CatalogService, LineageService } from '@flow/api/pipelines';
 import type { PipelineIr } from '@flow/contracts';
-import { compileRun, IrCompileError, IrValidationError, quoteIdent, type NodeMetrics, type TargetResultRow } from '@flow/pipeline-ir';
+import {
+  compileRun,
+  IrCompileError,
+  IrValidationError,
+  quoteIdent,
+  type NodeMetrics,
+  type TargetResultRow,
+} from '@flow/pipeline-ir';
 
-import { RunsRepository, type ClaimedRun, type RunTotals } from './runs.repository';
+import {
+  RunsRepository,
+  type ClaimedRun,
+  type RunTotals,
+} from './runs.repository';
 import { WORKER_OPTIONS, type WorkerOptions } from './worker-options';
 
 /** A failure that a retry cannot fix (invalid IR, unknown table or column, a validate node with onFail: fail). */
@@ -24,7 +35,9 @@ export class PermanentRunError extends Error {
 /** The run was reaped (and maybe claimed by another worker) while this attempt ran; its writes were rolled back. */
 export class LostOwnershipError extends Error {
   constructor(runId: string) {
-    super(`run ${runId} is no longer owned by this attempt; its writes were rolled back`);
+    super(
+      `run ${runId} is no longer owned by this attempt; its writes were rolled back`,
+    );
     this.name = 'LostOwnershipError';
   }
 }
@@ -55,14 +68,23 @@ export class RunExecutor {
     const outcome = await this.executeAttempt(run);
     const label = outcome === 'queued' ? 'retried' : outcome;
     this.metrics.runsFinished.inc({ outcome: label });
-    this.metrics.runDuration.observe({ outcome: label }, (performance.now() - started) / 1000);
+    this.metrics.runDuration.observe(
+      { outcome: label },
+      (performance.now() - started) / 1000,
+    );
     return outcome;
   }
 
   private async executeAttempt(run: ClaimedRun): Promise<RunOutcome> {
     const schema = tenantSchemaName(run.tenant_slug);
     const heartbeat = setInterval(() => {
-      this.runs.heartbeat(run).catch((error: unknown) => this.logger.warn(`heartbeat of run ${run.id} failed: ${messageOf(error)}`));
+      this.runs
+        .heartbeat(run)
+        .catch((error: unknown) =>
+          this.logger.warn(
+            `heartbeat of run ${run.id} failed: ${messageOf(error)}`,
+          ),
+        );
     }, this.options.heartbeatIntervalMs);
     heartbeat.unref();
     try {
@@ -76,12 +98,21 @@ export class RunExecutor {
         this.logger.warn(error.message);
         return 'lost';
       }
-      const permanent = error instanceof PermanentRunError || isStructuralSqlError(error);
+      const permanent =
+        error instanceof PermanentRunError || isStructuralSqlError(error);
       const metrics = error instanceof PermanentRunError ? error.metrics : {};
-      const outcome = await this.runs.markAttemptFailed(run, truncate(messageOf(error)), !permanent, this.options, metrics);
+      const outcome = await this.runs.markAttemptFailed(
+        run,
+        truncate(messageOf(error)),
+        !permanent,
+        this.options,
+        metrics,
+      );
       this.lineage.invalidate(run.tenant_id);
       if (outcome === null) return 'lost';
-      this.logger.warn(`run ${run.id} attempt ${run.attempt} failed (${outcome}): ${messageOf(error)}`);
+      this.logger.warn(
+        `run ${run.id} attempt ${run.attempt} failed (${outcome}): ${messageOf(error)}`,
+      );
       return outcome;
     } finally {
       clearInterval(heartbeat);
@@ -89,7 +120,10 @@ export class RunExecutor {
   }
 
   /** Commits data and status together; returns the target tables written and whether any was created. */
-  private async executeInTransaction(run: ClaimedRun, schema: string): Promise<{ written: string[]; created: boolean }> {
+  private async executeInTransaction(
+    run: ClaimedRun,
+    schema: string,
+  ): Promise<{ written: string[]; created: boolean }> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     const manager = runner.manager;
@@ -100,12 +134,25 @@ export class RunExecutor {
       const ir = await this.runs.pipelineIr(manager, control, run);
       if (!ir) throw new PermanentRunError('the pipeline no longer exists');
       // From here on, unqualified names resolve in the tenant's schema only (the compiler qualifies them anyway).
-      await this.runs.scopeTransaction(manager, schema, this.options.statementTimeoutMs);
+      await this.runs.scopeTransaction(
+        manager,
+        schema,
+        this.options.statementTimeoutMs,
+      );
       const catalog = await this.catalog.loadFresh(schema, manager);
       const compiled = compile(ir, catalog, run, `${control}.dead_letters`);
-      const totals: RunTotals = { rowsRead: 0, rowsWritten: 0, rowsRejected: 0, nodeMetrics: {} };
+      const totals: RunTotals = {
+        rowsRead: 0,
+        rowsWritten: 0,
+        rowsRejected: 0,
+        nodeMetrics: {},
+      };
       for (const statement of compiled.statements) {
-        const result = await runner.query(statement.sql, statement.parameters, true);
+        const result = await runner.query(
+          statement.sql,
+          statement.parameters,
+          true,
+        );
         if (statement.kind === 'create_table') {
           created = true;
           continue;
@@ -114,17 +161,29 @@ export class RunExecutor {
         totals.rowsRead += Number(row.rows_read);
         totals.rowsWritten += Number(row.rows_written);
         totals.rowsRejected += Number(row.rows_rejected);
-        for (const [node, metrics] of Object.entries(row.node_metrics)) totals.nodeMetrics[node] ??= metrics;
+        for (const [node, metrics] of Object.entries(row.node_metrics))
+          totals.nodeMetrics[node] ??= metrics;
         if (row.failed) {
-          throw new PermanentRunError(validationFailure(ir, row.node_metrics), { ...totals, rowsWritten: 0 });
+          throw new PermanentRunError(validationFailure(ir, row.node_metrics), {
+            ...totals,
+            rowsWritten: 0,
+          });
         }
       }
-      if (!(await this.runs.markSucceeded(manager, control, run, totals))) throw new LostOwnershipError(run.id);
+      if (!(await this.runs.markSucceeded(manager, control, run, totals)))
+        throw new LostOwnershipError(run.id);
       await runner.commitTransaction();
-      const written = [...new Set(ir.nodes.flatMap((node) => (node.type === 'target' ? [node.table] : [])))];
+      const written = [
+        ...new Set(
+          ir.nodes.flatMap((node) =>
+            node.type === 'target' ? [node.table] : [],
+          ),
+        ),
+      ];
       return { written, created };
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (runner.isTransactionActive)
+        await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
       await runner.release();
@@ -137,27 +196,53 @@ export class RunExecutor {
    */
   private async analyze(schema: string, tables: string[]): Promise<void> {
     for (const table of tables) {
-      await this.dataSource.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`).catch((error: unknown) => {
-        this.logger.warn(`ANALYZE of ${schema}.${table} failed: ${messageOf(error)}`);
-      });
+      await this.dataSource
+        .query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(table)}`)
+        .catch((error: unknown) => {
+          this.logger.warn(
+            `ANALYZE of ${schema}.${table} failed: ${messageOf(error)}`,
+          );
+        });
     }
   }
 }
 
-function compile(ir: PipelineIr, catalog: Parameters<typeof compileRun>[1], run: ClaimedRun, deadLetterTable: string) {
+function compile(
+  ir: PipelineIr,
+  catalog: Parameters<typeof compileRun>[1],
+  run: ClaimedRun,
+  deadLetterTable: string,
+) {
   try {
-    return compileRun(ir, catalog, { tenantId: run.tenant_id, pipelineId: run.pipeline_id, runId: run.id, deadLetterTable });
+    return compileRun(ir, catalog, {
+      tenantId: run.tenant_id,
+      pipelineId: run.pipeline_id,
+      runId: run.id,
+      deadLetterTable,
+    });
   } catch (error) {
-    if (error instanceof IrValidationError || error instanceof IrCompileError) throw new PermanentRunError(error.message);
+    if (error instanceof IrValidationError || error instanceof IrCompileError)
+      throw new PermanentRunError(error.message);
     throw error;
   }
 }
 
 /** `validation failed: node "checked" rejected 2 rows (onFail: fail)`, naming every failing node. */
-function validationFailure(ir: PipelineIr, metrics: Record<string, NodeMetrics>): string {
+function validationFailure(
+  ir: PipelineIr,
+  metrics: Record<string, NodeMetrics>,
+): string {
   const failing = ir.nodes
-    .filter((node) => node.type === 'validate' && node.onFail === 'fail' && (metrics[node.id]?.rejected ?? 0) > 0)
-    .map((node) => `node "${node.id}" rejected ${metrics[node.id]?.rejected} row(s)`);
+    .filter(
+      (node) =>
+        node.type === 'validate' &&
+        node.onFail === 'fail' &&
+        (metrics[node.id]?.rejected ?? 0) > 0,
+    )
+    .map(
+      (node) =>
+        `node "${node.id}" rejected ${metrics[node.id]?.rejected} row(s)`,
+    );
   return `validation failed (onFail: fail): ${failing.join(', ') || 'rows were rejected'}; nothing was written`;
 }
 
@@ -167,7 +252,10 @@ function validationFailure(ir: PipelineIr, metrics: Record<string, NodeMetrics>)
  * and lost connections are retried.
  */
 function isStructuralSqlError(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const candidate = error as {
+    code?: unknown;
+    driverError?: { code?: unknown };
+  } | null;
   const code = candidate?.driverError?.code ?? candidate?.code;
   return typeof code === 'string' && code.startsWith('42');
 }
@@ -177,5 +265,7 @@ function messageOf(error: unknown): string {
 }
 
 function truncate(text: string): string {
-  return text.length <= MAX_ERROR_LENGTH ? text : `${text.slice(0, MAX_ERROR_LENGTH - 1)}…`;
+  return text.length <= MAX_ERROR_LENGTH
+    ? text
+    : `${text.slice(0, MAX_ERROR_LENGTH - 1)}…`;
 }

@@ -3,7 +3,11 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
 
-import { RunsService, type RunDetail, type RunDetailListResponse } from './runs.service';
+import {
+  RunsService,
+  type RunDetail,
+  type RunDetailListResponse,
+} from './runs.service';
 
 @ApiTags('runs')
 @ApiBearerAuth()
@@ -14,12 +18,20 @@ export class RunsController {
   /** Queues a manual run; the worker picks it up (202: accepted, not yet executed). */
   @Post()
   @HttpCode(202)
-  trigger(@CurrentTenant() tenant: TenantContext, @Param('id') id: string): Promise<RunDetail> {
+  trigger(
+    @CurrentTenant() tenant: TenantContext,
+    @Param('id') id: string,
+  ): Promise<RunDetail> {
     return this.runs.trigger(tenant, id);
   }
 
   @Get()
-  list(@CurrentTenant() tenant: TenantContext, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string): Promise<RunDetailListResponse> {
+  list(
+    @CurrentTenant() tenant: TenantContext,
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<RunDetailListResponse> {
     return this.runs.list(tenant, id, { limit, cursor });
   }
 }

@@ -8,7 +8,11 @@ import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
 import { WorkerService } from './worker.service';
-import { WORKER_OPTIONS, workerOptions, type WorkerOptions } from './worker-options';
+import {
+  WORKER_OPTIONS,
+  workerOptions,
+  type WorkerOptions,
+} from './worker-options';
 
 /**
  * Runs: the manual-trigger and history API, the worker (claim, execute, heartbeat, retry) and the reaper. The worker
@@ -22,7 +26,11 @@ export class RunsModule {
       imports: [PipelinesModule],
       controllers: [RunsController],
       providers: [
-        { provide: WORKER_OPTIONS, useFactory: (config: FlowConfig) => workerOptions(config, overrides), inject: [FLOW_CONFIG] },
+        {
+          provide: WORKER_OPTIONS,
+          useFactory: (config: FlowConfig) => workerOptions(config, overrides),
+          inject: [FLOW_CONFIG],
+        },
         RunsRepository,
         RunsService,
         RunExecutor,

@@ -62,7 +62,10 @@ export class RunsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Queues a manual run of the tenant's pipeline; null when the tenant has no such pipeline. */
-  async enqueueManual(tenantId: string, pipelineId: string): Promise<RunRow | null> {
+  async enqueueManual(
+    tenantId: string,
+    pipelineId: string,
+  ): Promise<RunRow | null> {
     const rows = await queryRows<RunRow>(
       this.dataSource,
       `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for)
@@ -77,7 +80,12 @@ export class RunsRepository {
    * A page of the pipeline's runs, newest first, keyset on (queued_at, id) over the history index. Null when the
    * tenant has no such pipeline (one query answers both: the pipeline row is left-joined to its page).
    */
-  async listPage(tenantId: string, pipelineId: string, limit: number, after: { queuedAt: string; id: string } | null): Promise<RunRow[] | null> {
+  async listPage(
+    tenantId: string,
+    pipelineId: string,
+    limit: number,
+    after: { queuedAt: string; id: string } | null,
+  ): Promise<RunRow[] | null> {
     const rows = await queryRows<Partial<RunRow> & { found: boolean }>(
       this.dataSource,
       `SELECT true AS found, r.*
@@ -92,7 +100,9 @@ export class RunsRepository {
       [tenantId, pipelineId, after?.queuedAt ?? null, after?.id ?? null, limit],
     );
     if (rows.length === 0) return null;
-    return rows.filter((row) => row.id !== null && row.id !== undefined) as RunRow[];
+    return rows.filter(
+      (row) => row.id !== null && row.id !== undefined,
+    ) as RunRow[];
   }
 
   /**
@@ -138,19 +148,31 @@ export class RunsRepository {
 
   /** The schema the control-plane tables live in, read before a run narrows `search_path` to the tenant. */
   async controlSchema(manager: EntityManager): Promise<string> {
-    const [row] = await queryRows<{ schema: string }>(manager, `SELECT current_schema()::text AS schema`);
+    const [row] = await queryRows<{ schema: string }>(
+      manager,
+      `SELECT current_schema()::text AS schema`,
+    );
     return row.schema;
   }
 
   /** Narrows the transaction to the tenant's schema and bounds every statement's duration. */
-  async scopeTransaction(manager: EntityManager, tenantSchema: string, statementTimeoutMs: number): Promise<void> {
-    await queryRows(manager, `SELECT set_config('search_path', $1, true), set_config('statement_timeout', $2, true)`, [
-      quoteIdent(tenantSchema),
-      String(statementTimeoutMs),
-    ]);
+  async scopeTransaction(
+    manager: EntityManager,
+    tenantSchema: string,
+    statementTimeoutMs: number,
+  ): Promise<void> {
+    await queryRows(
+      manager,
+      `SELECT set_config('search_path', $1, true), set_config('statement_timeout', $2, true)`,
+      [quoteIdent(tenantSchema), String(statementTimeoutMs)],
+    );
   }
 
-  async pipelineIr(manager: EntityManager, controlSchema: string, run: ClaimedRun): Promise<PipelineIr | null> {
+  async pipelineIr(
+    manager: EntityManager,
+    controlSchema: string,
+    run: ClaimedRun,
+  ): Promise<PipelineIr | null> {
     const rows = await queryRows<{ ir: PipelineIr }>(
       manager,
       `SELECT ir FROM ${quoteIdent(controlSchema)}.pipelines WHERE id = $1 AND tenant_id = $2`,
@@ -164,7 +186,12 @@ export class RunsRepository {
    * the run was reaped (and maybe claimed again) meanwhile: the caller must roll back, so the data is written only
    * by the attempt whose status update commits.
    */
-  async markSucceeded(manager: EntityManager, controlSchema: string, run: ClaimedRun, totals: RunTotals): Promise<boolean> {
+  async markSucceeded(
+    manager: EntityManager,
+    controlSchema: string,
+    run: ClaimedRun,
+    totals: RunTotals,
+  ): Promise<boolean> {
     const schema = quoteIdent(controlSchema);
     const rows = await queryRows(
       manager,
@@ -179,7 +206,15 @@ export class RunsRepository {
            FROM done d WHERE p.id = d.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= d.started_at)
        )
        SELECT 1 FROM done`,
-      [run.id, run.worker_id, run.attempt, totals.rowsRead, totals.rowsWritten, totals.rowsRejected, JSON.stringify(totals.nodeMetrics)],
+      [
+        run.id,
+        run.worker_id,
+        run.attempt,
+        totals.rowsRead,
+        totals.rowsWritten,
+        totals.rowsRejected,
+        JSON.stringify(totals.nodeMetrics),
+      ],
     );
     return rows.length > 0;
   }
@@ -232,7 +267,10 @@ export class RunsRepository {
    * Requeues (with backoff) or fails runs whose heartbeat is older than `expiryMs`: their worker died or lost its
    * database connection, so their transaction has rolled back. Locked runs are skipped, never waited for.
    */
-  async reapExpired(expiryMs: number, policy: RetryPolicy): Promise<{ id: string; status: 'queued' | 'failed' }[]> {
+  async reapExpired(
+    expiryMs: number,
+    policy: RetryPolicy,
+  ): Promise<{ id: string; status: 'queued' | 'failed' }[]> {
     return queryRows(
       this.dataSource,
       `WITH expired AS (

@@ -29,19 +29,34 @@ export class RunsService {
   constructor(private readonly runs: RunsRepository) {}
 
   async trigger(tenant: TenantContext, pipelineId: string): Promise<RunDetail> {
-    const row = UUID.test(pipelineId) ? await this.runs.enqueueManual(tenant.id, pipelineId) : null;
+    const row = UUID.test(pipelineId)
+      ? await this.runs.enqueueManual(tenant.id, pipelineId)
+      : null;
     if (!row) throw pipelineNotFound();
     return toResponse(row);
   }
 
-  async list(tenant: TenantContext, pipelineId: string, query: { limit?: string; cursor?: string }): Promise<RunDetailListResponse> {
+  async list(
+    tenant: TenantContext,
+    pipelineId: string,
+    query: { limit?: string; cursor?: string },
+  ): Promise<RunDetailListResponse> {
     const limit = parseLimit(query.limit);
-    const after = query.cursor === undefined || query.cursor === '' ? null : decodeCursor(query.cursor);
-    const rows = UUID.test(pipelineId) ? await this.runs.listPage(tenant.id, pipelineId, limit + 1, after) : null;
+    const after =
+      query.cursor === undefined || query.cursor === ''
+        ? null
+        : decodeCursor(query.cursor);
+    const rows = UUID.test(pipelineId)
+      ? await this.runs.listPage(tenant.id, pipelineId, limit + 1, after)
+      : null;
     if (!rows) throw pipelineNotFound();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toResponse), nextCursor: rows.length > limit ? encodeCursor(last.queued_at_text, last.id) : null };
+    return {
+      items: page.map(toResponse),
+      nextCursor:
+        rows.length > limit ? encodeCursor(last.queued_at_text, last.id) : null,
+    };
   }
 }
 
@@ -77,24 +92,40 @@ function parseLimit(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_RUNS_PAGE_SIZE;
   const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
   if (!(limit >= 1 && limit <= MAX_RUNS_PAGE_SIZE)) {
-    throw new ValidationFailedError([{ path: 'limit', message: `must be an integer from 1 to ${MAX_RUNS_PAGE_SIZE}` }]);
+    throw new ValidationFailedError([
+      {
+        path: 'limit',
+        message: `must be an integer from 1 to ${MAX_RUNS_PAGE_SIZE}`,
+      },
+    ]);
   }
   return limit;
 }
 
 /** The cursor carries `queued_at` to the microsecond (a JS Date would round to milliseconds) and the id. */
 function encodeCursor(queuedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify({ q: queuedAt, id }), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ q: queuedAt, id }), 'utf8').toString(
+    'base64url',
+  );
 }
 
 function decodeCursor(cursor: string): { queuedAt: string; id: string } {
   try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { q?: unknown; id?: unknown };
-    if (typeof decoded.q === 'string' && CURSOR_INSTANT.test(decoded.q) && typeof decoded.id === 'string' && UUID.test(decoded.id)) {
+    const decoded = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as { q?: unknown; id?: unknown };
+    if (
+      typeof decoded.q === 'string' &&
+      CURSOR_INSTANT.test(decoded.q) &&
+      typeof decoded.id === 'string' &&
+      UUID.test(decoded.id)
+    ) {
       return { queuedAt: decoded.q, id: decoded.id };
     }
   } catch {
     // fall through to the 400 below
   }
-  throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
+  throw new ValidationFailedError([
+    { path: 'cursor', message: 'is not a cursor returned by this endpoint' },
+  ]);
 }

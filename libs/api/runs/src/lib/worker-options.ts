@@ -27,7 +27,10 @@ export interface WorkerOptions {
 
 export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
 
-export const DEFAULT_WORKER_OPTIONS: Omit<WorkerOptions, 'enabled' | 'concurrency'> = {
+export const DEFAULT_WORKER_OPTIONS: Omit<
+  WorkerOptions,
+  'enabled' | 'concurrency'
+> = {
   pollIntervalMs: 1_000,
   heartbeatIntervalMs: 10_000,
   heartbeatExpiryMs: 30_000,
@@ -39,16 +42,33 @@ export const DEFAULT_WORKER_OPTIONS: Omit<WorkerOptions, 'enabled' | 'concurrenc
   shutdownGraceMs: 25_000,
 };
 
-export function workerOptions(config: FlowConfig, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
-  const options: WorkerOptions = { enabled: config.workerEnabled, concurrency: config.workerConcurrency, ...DEFAULT_WORKER_OPTIONS, ...overrides };
+export function workerOptions(
+  config: FlowConfig,
+  overrides: Partial<WorkerOptions> = {},
+): WorkerOptions {
+  const options: WorkerOptions = {
+    enabled: config.workerEnabled,
+    concurrency: config.workerConcurrency,
+    ...DEFAULT_WORKER_OPTIONS,
+    ...overrides,
+  };
   if (options.heartbeatIntervalMs * 2 > options.heartbeatExpiryMs) {
-    throw new Error('worker options: heartbeatExpiryMs must be at least twice heartbeatIntervalMs, or live runs get reaped');
+    throw new Error(
+      'worker options: heartbeatExpiryMs must be at least twice heartbeatIntervalMs, or live runs get reaped',
+    );
   }
-  if (options.maxAttempts < 1) throw new Error('worker options: maxAttempts must be at least 1');
+  if (options.maxAttempts < 1)
+    throw new Error('worker options: maxAttempts must be at least 1');
   return options;
 }
 
 /** Delay before the next attempt after attempt `attempt` failed. */
-export function backoffMs(options: Pick<WorkerOptions, 'backoffBaseMs' | 'backoffMaxMs'>, attempt: number): number {
-  return Math.min(options.backoffBaseMs * 2 ** Math.max(0, attempt - 1), options.backoffMaxMs);
+export function backoffMs(
+  options: Pick<WorkerOptions, 'backoffBaseMs' | 'backoffMaxMs'>,
+  attempt: number,
+): number {
+  return Math.min(
+    options.backoffBaseMs * 2 ** Math.max(0, attempt - 1),
+    options.backoffMaxMs,
+  );
 }

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 
 import { RunExecutor, type RunOutcome } from './run-executor';
 import { RunsRepository, type ClaimedRun } from './runs.repository';
@@ -12,7 +18,9 @@ import { WORKER_OPTIONS, type WorkerOptions } from './worker-options';
  * starts with the application when enabled; tests drive it with {@link runOnce}, {@link drain} and {@link reapOnce}.
  */
 @Injectable()
-export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WorkerService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   /** Ownership token written into `worker_id`: host, process and a random part (pids repeat across containers). */
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger('Worker');
@@ -41,8 +49,16 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.logger.log(`worker ${this.workerId} started: ${this.options.concurrency} slot(s), poll every ${this.options.pollIntervalMs} ms`);
-    this.reapTimer = setInterval(() => void this.reapOnce().catch((error: unknown) => this.logger.error(`reaper failed: ${messageOf(error)}`)), this.options.reapIntervalMs);
+    this.logger.log(
+      `worker ${this.workerId} started: ${this.options.concurrency} slot(s), poll every ${this.options.pollIntervalMs} ms`,
+    );
+    this.reapTimer = setInterval(
+      () =>
+        void this.reapOnce().catch((error: unknown) =>
+          this.logger.error(`reaper failed: ${messageOf(error)}`),
+        ),
+      this.options.reapIntervalMs,
+    );
     this.schedulePoll(0);
   }
 
@@ -52,20 +68,36 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     clearTimeout(this.pollTimer);
     clearInterval(this.reapTimer);
     if (this.active.size === 0) return;
-    this.logger.log(`waiting up to ${this.options.shutdownGraceMs} ms for ${this.active.size} running execution(s)`);
+    this.logger.log(
+      `waiting up to ${this.options.shutdownGraceMs} ms for ${this.active.size} running execution(s)`,
+    );
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.shutdownGraceMs)));
-    const finished = await Promise.race([Promise.allSettled([...this.active]).then(() => 'done' as const), timeout]);
+    const timeout = new Promise<'timeout'>(
+      (resolve) =>
+        (timer = setTimeout(
+          () => resolve('timeout'),
+          this.options.shutdownGraceMs,
+        )),
+    );
+    const finished = await Promise.race([
+      Promise.allSettled([...this.active]).then(() => 'done' as const),
+      timeout,
+    ]);
     clearTimeout(timer);
     if (finished === 'timeout') {
       // Their transactions roll back when the pool closes; the reaper requeues them once the heartbeat expires.
-      this.logger.warn(`${this.active.size} execution(s) still running at shutdown; left to the reaper`);
+      this.logger.warn(
+        `${this.active.size} execution(s) still running at shutdown; left to the reaper`,
+      );
     }
   }
 
   /** Claims up to `concurrency` available runs, executes them and waits for them. Returns how many ran. */
   async runOnce(): Promise<number> {
-    const claimed = await this.runs.claim(this.workerId, this.options.concurrency);
+    const claimed = await this.runs.claim(
+      this.workerId,
+      this.options.concurrency,
+    );
     await Promise.all(claimed.map((run) => this.track(run)));
     return claimed.length;
   }
@@ -73,23 +105,34 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   /** Runs until no run is available now (runs backed off into the future are left queued). */
   async drain(): Promise<number> {
     let total = 0;
-    for (let ran = await this.runOnce(); ran > 0; ran = await this.runOnce()) total += ran;
+    for (let ran = await this.runOnce(); ran > 0; ran = await this.runOnce())
+      total += ran;
     return total;
   }
 
   /** One reaper pass: runs whose heartbeat expired are requeued with backoff, or failed when out of attempts. */
   async reapOnce(): Promise<number> {
-    const reaped = await this.runs.reapExpired(this.options.heartbeatExpiryMs, this.options);
-    for (const run of reaped) this.logger.warn(`reaped run ${run.id} (heartbeat expired): now ${run.status}`);
+    const reaped = await this.runs.reapExpired(
+      this.options.heartbeatExpiryMs,
+      this.options,
+    );
+    for (const run of reaped)
+      this.logger.warn(
+        `reaped run ${run.id} (heartbeat expired): now ${run.status}`,
+      );
     return reaped.length;
   }
 
   private track(run: ClaimedRun): Promise<RunOutcome> {
-    const execution = this.executor.execute(run).catch((error: unknown): RunOutcome => {
-      // execute() records failures itself; this is a failure to record one (database gone). The reaper recovers it.
-      this.logger.error(`run ${run.id} could not be finished: ${messageOf(error)}`);
-      return 'lost';
-    });
+    const execution = this.executor
+      .execute(run)
+      .catch((error: unknown): RunOutcome => {
+        // execute() records failures itself; this is a failure to record one (database gone). The reaper recovers it.
+        this.logger.error(
+          `run ${run.id} could not be finished: ${messageOf(error)}`,
+        );
+        return 'lost';
+      });
     this.active.add(execution);
     void execution.finally(() => {
       this.active.delete(execution);

@@ -27,32 +27,62 @@ export interface FirePlan {
  *   catch-up window, a bounded backlog that never replays an unbounded outage.
  * `nextFireAt` is itself a fire of the schedule (an invariant the writes keep).
  */
-export function planFires(schedule: CompiledSchedule, policies: SchedulePolicies, nextFireAt: Date, now: Date): FirePlan {
+export function planFires(
+  schedule: CompiledSchedule,
+  policies: SchedulePolicies,
+  nextFireAt: Date,
+  now: Date,
+): FirePlan {
   const later = schedule.firesBetween(nextFireAt, now, MISSED_FIRE_COUNT_CAP);
   const due = [nextFireAt, ...later];
   const capped = later.length >= MISSED_FIRE_COUNT_CAP;
-  const latest = capped ? (schedule.previousFireTime(now) ?? due[due.length - 1]) : due[due.length - 1];
+  const latest = capped
+    ? (schedule.previousFireTime(now) ?? due[due.length - 1])
+    : due[due.length - 1];
   const [next] = schedule.nextFireTimes(now, 1);
   const plan = { nextFireAt: next ?? null };
   switch (policies.misfire ?? 'coalesce') {
     case 'skip': {
       const onTime = now.getTime() - latest.getTime() < MISFIRE_GRACE_MS;
-      return { ...plan, fires: onTime ? [latest] : [], coalesced: 0, skippedByPolicy: due.length - (onTime ? 1 : 0) };
+      return {
+        ...plan,
+        fires: onTime ? [latest] : [],
+        coalesced: 0,
+        skippedByPolicy: due.length - (onTime ? 1 : 0),
+      };
     }
     case 'catchup': {
       const limit = policies.maxCatchup ?? DEFAULT_MAX_CATCHUP;
-      const fires = capped ? mostRecentFires(schedule, latest, limit) : due.slice(-limit);
-      return { ...plan, fires, coalesced: 0, skippedByPolicy: due.length - fires.length };
+      const fires = capped
+        ? mostRecentFires(schedule, latest, limit)
+        : due.slice(-limit);
+      return {
+        ...plan,
+        fires,
+        coalesced: 0,
+        skippedByPolicy: due.length - fires.length,
+      };
     }
     default:
-      return { ...plan, fires: [latest], coalesced: due.length - 1, skippedByPolicy: 0 };
+      return {
+        ...plan,
+        fires: [latest],
+        coalesced: due.length - 1,
+        skippedByPolicy: 0,
+      };
   }
 }
 
-function mostRecentFires(schedule: CompiledSchedule, latest: Date, limit: number): Date[] {
+function mostRecentFires(
+  schedule: CompiledSchedule,
+  latest: Date,
+  limit: number,
+): Date[] {
   const fires = [latest];
   while (fires.length < limit) {
-    const previous = schedule.previousFireTime(new Date(fires[0].getTime() - 1));
+    const previous = schedule.previousFireTime(
+      new Date(fires[0].getTime() - 1),
+    );
     if (!previous) break;
     fires.unshift(previous);
   }

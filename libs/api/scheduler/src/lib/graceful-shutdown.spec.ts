@@ -31,29 +31,50 @@ describe('graceful shutdown', () => {
     const blocker = new Client({ connectionString: t.db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query('SELECT 1 FROM pipelines WHERE id = $1 FOR UPDATE', [id]);
+    await blocker.query('SELECT 1 FROM pipelines WHERE id = $1 FOR UPDATE', [
+      id,
+    ]);
     const ticks = t.app.get(TickService);
     const lifecycle = t.app.get(AppLifecycle);
     const running = ticks.tick({ caller: 'test' });
-    await waitFor(async () => (await t.db.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`))[0].n === 1);
+    await waitFor(
+      async () =>
+        (
+          await t.db.dataSource.query(
+            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`,
+          )
+        )[0].n === 1,
+    );
     const closing = t.app.close();
     await waitFor(async () => lifecycle.draining);
-    expect(await ticks.tick({ caller: 'test' })).toEqual({ skipped: true, reason: 'shutting_down' });
+    expect(await ticks.tick({ caller: 'test' })).toEqual({
+      skipped: true,
+      reason: 'shutting_down',
+    });
     await blocker.query('COMMIT');
     await blocker.end();
     expect(await running).toMatchObject({ skipped: false, dispatched: 1 });
     await closing;
     const probe = new Client({ connectionString: t.db.url });
     await probe.connect();
-    const { rows } = await probe.query('SELECT pg_try_advisory_lock($1) AS locked', [TICK_LOCK_KEY]);
+    const { rows } = await probe.query(
+      'SELECT pg_try_advisory_lock($1) AS locked',
+      [TICK_LOCK_KEY],
+    );
     await probe.end();
     expect(rows[0].locked).toBe(true);
-    const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM pipeline_runs WHERE pipeline_id = $1`, [id]);
+    const [{ n }] = await t.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM pipeline_runs WHERE pipeline_id = $1`,
+      [id],
+    );
     expect(n).toBe(1);
   });
 });
 
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 
@@ -13,7 +19,9 @@ const JOB_NAME = 'flow-scheduler-tick';
  * same TickService, through the same advisory lock, as the HTTP tick. It only triggers work.
  */
 @Injectable()
-export class InternalTickJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InternalTickJob
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(InternalTickJob.name);
 
   constructor(
@@ -24,23 +32,33 @@ export class InternalTickJob implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     if (!this.config.schedulerInternalTick) return;
-    const job = CronJob.from({ cronTime: '0 * * * * *', onTick: () => this.runTick(), start: true, timeZone: 'UTC' });
+    const job = CronJob.from({
+      cronTime: '0 * * * * *',
+      onTick: () => this.runTick(),
+      start: true,
+      timeZone: 'UTC',
+    });
     this.registry.addCronJob(JOB_NAME, job);
     this.logger.log('In-process scheduler tick enabled (every minute)');
   }
 
   onApplicationShutdown(): void {
-    if (this.registry.doesExist('cron', JOB_NAME)) this.registry.deleteCronJob(JOB_NAME);
+    if (this.registry.doesExist('cron', JOB_NAME))
+      this.registry.deleteCronJob(JOB_NAME);
   }
 
   private async runTick(): Promise<void> {
     try {
       const result = await this.ticks.tick({ caller: 'internal' });
       if (!result.skipped && (result.dispatched > 0 || result.failed > 0)) {
-        this.logger.log(`Tick dispatched ${result.dispatched} of ${result.due} due (${result.coalesced} coalesced, ${result.skippedByPolicy} skipped by policy, ${result.failed} failed) in ${result.durationMs} ms`);
+        this.logger.log(
+          `Tick dispatched ${result.dispatched} of ${result.due} due (${result.coalesced} coalesced, ${result.skippedByPolicy} skipped by policy, ${result.failed} failed) in ${result.durationMs} ms`,
+        );
       }
     } catch (error) {
-      this.logger.error(`In-process tick failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `In-process tick failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

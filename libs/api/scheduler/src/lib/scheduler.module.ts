@@ -13,7 +13,13 @@ import { TickService } from './tick.service';
 @Module({
   imports: [ScheduleModule.forRoot()],
   controllers: [TickController, StatusController],
-  providers: [SchedulerRepository, TickService, StatusService, TickHealthService, InternalTickJob],
+  providers: [
+    SchedulerRepository,
+    TickService,
+    StatusService,
+    TickHealthService,
+    InternalTickJob,
+  ],
   exports: [TickService, TickHealthService],
 })
 export class SchedulerModule {}

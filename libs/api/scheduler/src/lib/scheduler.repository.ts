@@ -54,20 +54,33 @@ export class SchedulerRepository {
   }
 
   async tryLock(runner: QueryRunner): Promise<boolean> {
-    const [{ locked }] = await queryRows<{ locked: boolean }>(runner.manager, 'SELECT pg_try_advisory_lock($1) AS locked', [TICK_LOCK_KEY]);
+    const [{ locked }] = await queryRows<{ locked: boolean }>(
+      runner.manager,
+      'SELECT pg_try_advisory_lock($1) AS locked',
+      [TICK_LOCK_KEY],
+    );
     return locked;
   }
 
   async unlock(runner: QueryRunner): Promise<void> {
-    await queryRows(runner.manager, 'SELECT pg_advisory_unlock($1)', [TICK_LOCK_KEY]);
+    await queryRows(runner.manager, 'SELECT pg_advisory_unlock($1)', [
+      TICK_LOCK_KEY,
+    ]);
   }
 
   async transactionNow(runner: QueryRunner): Promise<Date> {
-    const [{ now }] = await queryRows<{ now: Date }>(runner.manager, 'SELECT now() AS now');
+    const [{ now }] = await queryRows<{ now: Date }>(
+      runner.manager,
+      'SELECT now() AS now',
+    );
     return now;
   }
 
-  async insertTick(runner: QueryRunner, caller: string, startedAt: Date): Promise<string> {
+  async insertTick(
+    runner: QueryRunner,
+    caller: string,
+    startedAt: Date,
+  ): Promise<string> {
     const [{ id }] = await queryRows<{ id: string }>(
       runner.manager,
       `INSERT INTO scheduler_ticks (started_at, caller, outcome) VALUES ($1, $2, 'dispatched') RETURNING id`,
@@ -77,7 +90,12 @@ export class SchedulerRepository {
   }
 
   /** Ledger row for a tick that did not run (lock held) or failed (written after the rollback). */
-  async recordTick(caller: string, outcome: 'skipped' | 'failed', error: string | null, durationMs: number): Promise<string> {
+  async recordTick(
+    caller: string,
+    outcome: 'skipped' | 'failed',
+    error: string | null,
+    durationMs: number,
+  ): Promise<string> {
     const [{ id }] = await queryRows<{ id: string }>(
       this.dataSource,
       `INSERT INTO scheduler_ticks (started_at, finished_at, caller, outcome, error, duration_ms)
@@ -90,7 +108,14 @@ export class SchedulerRepository {
   async finishTick(
     runner: QueryRunner,
     tickId: string,
-    counts: { due: number; dispatched: number; coalesced: number; skippedByPolicy: number; failed: number; durationMs: number },
+    counts: {
+      due: number;
+      dispatched: number;
+      coalesced: number;
+      skippedByPolicy: number;
+      failed: number;
+      durationMs: number;
+    },
     failures: { pipelineId: string; error: string }[],
   ): Promise<void> {
     await queryRows(
@@ -99,12 +124,26 @@ export class SchedulerRepository {
           SET finished_at = clock_timestamp(), due = $2, dispatched = $3, coalesced = $4, skipped_by_policy = $5,
               failed = $6, duration_ms = $7, failures = $8
         WHERE id = $1`,
-      [tickId, counts.due, counts.dispatched, counts.coalesced, counts.skippedByPolicy, counts.failed, counts.durationMs, failures.length > 0 ? JSON.stringify(failures) : null],
+      [
+        tickId,
+        counts.due,
+        counts.dispatched,
+        counts.coalesced,
+        counts.skippedByPolicy,
+        counts.failed,
+        counts.durationMs,
+        failures.length > 0 ? JSON.stringify(failures) : null,
+      ],
     );
   }
 
   /** A batch of due, unpaused pipelines in fire order, after the keyset position `(afterFireAt, afterId)`. */
-  async dueBatch(runner: QueryRunner, now: Date, limit: number, after: { fireAt: Date; id: string } | null): Promise<DuePipelineRow[]> {
+  async dueBatch(
+    runner: QueryRunner,
+    now: Date,
+    limit: number,
+    after: { fireAt: Date; id: string } | null,
+  ): Promise<DuePipelineRow[]> {
     return queryRows<DuePipelineRow>(
       runner.manager,
       `SELECT p.id, p.tenant_id, (p.ir -> 'schedule')::text AS schedule_json, p.schedule_since, p.next_fire_at, t.timezone
@@ -132,7 +171,11 @@ export class SchedulerRepository {
     fires: FireToDispatch[],
     advances: PipelineAdvance[],
   ): Promise<{ dispatched: number; heldBack: number; lagSeconds: number[] }> {
-    const [row] = await queryRows<{ dispatched: number; held_back: number; lag_seconds: number[] | null }>(
+    const [row] = await queryRows<{
+      dispatched: number;
+      held_back: number;
+      lag_seconds: number[] | null;
+    }>(
       runner.manager,
       `WITH fires AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::boolean[]) AS f(pipeline_id, tenant_id, scheduled_for, skip_if_active)
@@ -168,11 +211,18 @@ export class SchedulerRepository {
         now,
       ],
     );
-    return { dispatched: row.dispatched, heldBack: row.held_back, lagSeconds: row.lag_seconds ?? [] };
+    return {
+      dispatched: row.dispatched,
+      heldBack: row.held_back,
+      lagSeconds: row.lag_seconds ?? [],
+    };
   }
 
   /** Pipelines whose schedule could not be evaluated keep their `next_fire_at` and show the reason. */
-  async markScheduleErrors(runner: QueryRunner, failures: { pipelineId: string; error: string }[]): Promise<void> {
+  async markScheduleErrors(
+    runner: QueryRunner,
+    failures: { pipelineId: string; error: string }[],
+  ): Promise<void> {
     if (failures.length === 0) return;
     await queryRows(
       runner.manager,
@@ -194,7 +244,10 @@ export class SchedulerRepository {
 
   /** Runs waiting for a worker. */
   async queueDepth(): Promise<number> {
-    const [row] = await queryRows<{ depth: number }>(this.dataSource, `SELECT count(*)::int AS depth FROM pipeline_runs WHERE status = 'queued'`);
+    const [row] = await queryRows<{ depth: number }>(
+      this.dataSource,
+      `SELECT count(*)::int AS depth FROM pipeline_runs WHERE status = 'queued'`,
+    );
     return row.depth;
   }
 
@@ -204,7 +257,9 @@ export class SchedulerRepository {
    * (~1.2 µs), and a 1,000-pipeline page carries 4,000 of them (docs/performance.md); `new Date(ms)` is ~10× cheaper.
    * Exact to the millisecond, like the text parser (`floor` of the exact numeric epoch).
    */
-  async statusRows(tenantId: string): Promise<{ now: Date; lastTickAt: Date | null; rows: StatusRow[] }> {
+  async statusRows(
+    tenantId: string,
+  ): Promise<{ now: Date; lastTickAt: Date | null; rows: StatusRow[] }> {
     const raw = await queryRows<StatusRowMs>(
       this.dataSource,
       `SELECT p.id, p.name, (p.ir -> 'schedule')::text AS schedule_json, p.paused, ${epochMs('p.schedule_since')} AS schedule_since_ms,
@@ -228,7 +283,11 @@ export class SchedulerRepository {
           last_run_status: row.last_run_status,
         }),
       );
-      return { now: new Date(raw[0].now_ms), lastTickAt: toDate(raw[0].last_tick_at_ms), rows };
+      return {
+        now: new Date(raw[0].now_ms),
+        lastTickAt: toDate(raw[0].last_tick_at_ms),
+        rows,
+      };
     }
     const [clock] = await queryRows<{ now: Date; last_tick_at: Date | null }>(
       this.dataSource,

@@ -13,7 +13,9 @@ export class StatusController {
   constructor(private readonly status: StatusService) {}
 
   @Get()
-  get(@CurrentTenant() tenant: TenantContext): Promise<SchedulerStatusResponse> {
+  get(
+    @CurrentTenant() tenant: TenantContext,
+  ): Promise<SchedulerStatusResponse> {
     return this.status.status(tenant);
   }
 }

@@ -23,10 +23,18 @@ export class TickHealthService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.registerCollectedGauge('flow_seconds_since_last_tick', 'Seconds since the last scheduler tick that ran (dead-man switch)', async () => {
-      return (await this.check()).secondsSinceLastTick;
-    });
-    this.metrics.registerCollectedGauge('flow_queue_depth', 'Runs queued and waiting for a worker', () => this.repository.queueDepth());
+    this.metrics.registerCollectedGauge(
+      'flow_seconds_since_last_tick',
+      'Seconds since the last scheduler tick that ran (dead-man switch)',
+      async () => {
+        return (await this.check()).secondsSinceLastTick;
+      },
+    );
+    this.metrics.registerCollectedGauge(
+      'flow_queue_depth',
+      'Runs queued and waiting for a worker',
+      () => this.repository.queueDepth(),
+    );
   }
 
   async check(): Promise<TickHealth> {
@@ -35,14 +43,28 @@ export class TickHealthService implements OnModuleInit {
   }
 }
 
-export function describeTickHealth(now: Date, lastTickAt: Date | null): TickHealth {
+export function describeTickHealth(
+  now: Date,
+  lastTickAt: Date | null,
+): TickHealth {
   if (!lastTickAt) {
-    return { lastTickAt: null, secondsSinceLastTick: null, warning: 'no scheduler tick has run yet: is the tick caller (cron service or SCHEDULER_INTERNAL_TICK) configured?' };
+    return {
+      lastTickAt: null,
+      secondsSinceLastTick: null,
+      warning:
+        'no scheduler tick has run yet: is the tick caller (cron service or SCHEDULER_INTERNAL_TICK) configured?',
+    };
   }
-  const seconds = Math.max(0, Math.round((now.getTime() - lastTickAt.getTime()) / 1000));
+  const seconds = Math.max(
+    0,
+    Math.round((now.getTime() - lastTickAt.getTime()) / 1000),
+  );
   return {
     lastTickAt,
     secondsSinceLastTick: seconds,
-    warning: seconds > TICK_STALE_AFTER_SECONDS ? `no scheduler tick for ${seconds} s (expected every minute): check the tick caller` : null,
+    warning:
+      seconds > TICK_STALE_AFTER_SECONDS
+        ? `no scheduler tick for ${seconds} s (expected every minute): check the tick caller`
+        : null,
   };
 }

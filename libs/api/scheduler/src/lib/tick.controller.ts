@@ -15,7 +15,10 @@ export class TickController {
   constructor(private readonly ticks: TickService) {}
 
   @Get('flow-scheduler-tick')
-  @ApiOperation({ summary: 'Run one scheduler tick (200 {"skipped": true} when another tick holds the lock)' })
+  @ApiOperation({
+    summary:
+      'Run one scheduler tick (200 {"skipped": true} when another tick holds the lock)',
+  })
   tickFromGet(): Promise<TickResult> {
     return this.ticks.tick({ caller: 'http' });
   }

@@ -6,7 +6,12 @@ import type { Schedule, TickResult } from '@flow/contracts';
 import { getCompiledSchedule, scheduleKey } from '@flow/schedule';
 
 import { planFires, type FirePlan } from './fire-plan';
-import { SchedulerRepository, type DuePipelineRow, type FireToDispatch, type PipelineAdvance } from './scheduler.repository';
+import {
+  SchedulerRepository,
+  type DuePipelineRow,
+  type FireToDispatch,
+  type PipelineAdvance,
+} from './scheduler.repository';
 
 export const TICK_BATCH_SIZE = 5_000;
 
@@ -50,7 +55,8 @@ export class TickService implements BeforeApplicationShutdown {
   }
 
   async tick(options: TickOptions): Promise<TickResult> {
-    if (this.lifecycle.draining) return { skipped: true, reason: 'shutting_down' };
+    if (this.lifecycle.draining)
+      return { skipped: true, reason: 'shutting_down' };
     const running = this.runTick(options);
     this.inFlight.add(running);
     try {
@@ -82,7 +88,12 @@ export class TickService implements BeforeApplicationShutdown {
     try {
       locked = await this.repository.tryLock(runner);
       if (!locked) {
-        await this.repository.recordTick(options.caller, 'skipped', 'lock held by another tick', Math.round(performance.now() - started));
+        await this.repository.recordTick(
+          options.caller,
+          'skipped',
+          'lock held by another tick',
+          Math.round(performance.now() - started),
+        );
         return { skipped: true, reason: 'locked' };
       }
       await runner.startTransaction();
@@ -94,7 +105,14 @@ export class TickService implements BeforeApplicationShutdown {
         await runner.rollbackTransaction().catch(() => undefined);
         const message = error instanceof Error ? error.message : String(error);
         this.logger.error(`Tick failed and was rolled back: ${message}`);
-        await this.repository.recordTick(options.caller, 'failed', message, Math.round(performance.now() - started)).catch(() => undefined);
+        await this.repository
+          .recordTick(
+            options.caller,
+            'failed',
+            message,
+            Math.round(performance.now() - started),
+          )
+          .catch(() => undefined);
         throw error;
       }
     } finally {
@@ -104,22 +122,47 @@ export class TickService implements BeforeApplicationShutdown {
     }
   }
 
-  private async dispatchDue(runner: Parameters<SchedulerRepository['tryLock']>[0], options: TickOptions, started: number): Promise<TickResult> {
+  private async dispatchDue(
+    runner: Parameters<SchedulerRepository['tryLock']>[0],
+    options: TickOptions,
+    started: number,
+  ): Promise<TickResult> {
     const now = options.now ?? (await this.repository.transactionNow(runner));
-    const tickId = await this.repository.insertTick(runner, options.caller, now);
-    const counts: TickCounts = { due: 0, dispatched: 0, coalesced: 0, skippedByPolicy: 0, failed: 0 };
+    const tickId = await this.repository.insertTick(
+      runner,
+      options.caller,
+      now,
+    );
+    const counts: TickCounts = {
+      due: 0,
+      dispatched: 0,
+      coalesced: 0,
+      skippedByPolicy: 0,
+      failed: 0,
+    };
     const failures: { pipelineId: string; error: string }[] = [];
     let after: { fireAt: Date; id: string } | null = null;
     for (;;) {
-      const batch = await this.repository.dueBatch(runner, now, TICK_BATCH_SIZE, after);
+      const batch = await this.repository.dueBatch(
+        runner,
+        now,
+        TICK_BATCH_SIZE,
+        after,
+      );
       if (batch.length === 0) break;
       const last = batch[batch.length - 1];
       after = { fireAt: last.next_fire_at, id: last.id };
-      const { fires, advances, batchFailures } = this.planBatch(batch, now, counts);
+      const { fires, advances, batchFailures } = this.planBatch(
+        batch,
+        now,
+        counts,
+      );
       failures.push(...batchFailures);
       if (fires.length > 0 || advances.length > 0) {
-        const { dispatched, heldBack, lagSeconds } = await this.repository.dispatch(runner, tickId, now, fires, advances);
-        for (const seconds of lagSeconds) this.metrics.dispatchLag.observe(seconds);
+        const { dispatched, heldBack, lagSeconds } =
+          await this.repository.dispatch(runner, tickId, now, fires, advances);
+        for (const seconds of lagSeconds)
+          this.metrics.dispatchLag.observe(seconds);
         counts.dispatched += dispatched;
         counts.skippedByPolicy += heldBack;
       }
@@ -128,7 +171,12 @@ export class TickService implements BeforeApplicationShutdown {
     }
     counts.failed = failures.length;
     const durationMs = Math.round(performance.now() - started);
-    await this.repository.finishTick(runner, tickId, { ...counts, durationMs }, failures);
+    await this.repository.finishTick(
+      runner,
+      tickId,
+      { ...counts, durationMs },
+      failures,
+    );
     return { skipped: false, tickId, ...counts, durationMs };
   }
 
@@ -149,29 +197,48 @@ export class TickService implements BeforeApplicationShutdown {
         schedule = parseSchedule(row.schedule_json);
         parsed.set(row.schedule_json, schedule);
       }
-      let plan: FirePlan | Error | undefined = schedule instanceof Error ? schedule : undefined;
+      let plan: FirePlan | Error | undefined =
+        schedule instanceof Error ? schedule : undefined;
       if (!(schedule instanceof Error)) {
         const defaults = { timezone: row.timezone, anchor: row.schedule_since };
         const key = `${scheduleKey(schedule, defaults)}|${row.next_fire_at.getTime()}|${schedule.misfire ?? ''}|${schedule.maxCatchup ?? ''}`;
         plan = plans.get(key);
         if (plan === undefined) {
           try {
-            plan = planFires(getCompiledSchedule(schedule, defaults), schedule, row.next_fire_at, now);
+            plan = planFires(
+              getCompiledSchedule(schedule, defaults),
+              schedule,
+              row.next_fire_at,
+              now,
+            );
           } catch (error) {
             plan = error instanceof Error ? error : new Error(String(error));
           }
           plans.set(key, plan);
         }
       }
-      if (plan instanceof Error || schedule instanceof Error || plan === undefined) {
+      if (
+        plan instanceof Error ||
+        schedule instanceof Error ||
+        plan === undefined
+      ) {
         // A schedule that cannot be evaluated is reported and passed over; it never breaks the tick for others.
-        batchFailures.push({ pipelineId: row.id, error: `schedule cannot be evaluated: ${plan instanceof Error ? plan.message : 'invalid'}` });
+        batchFailures.push({
+          pipelineId: row.id,
+          error: `schedule cannot be evaluated: ${plan instanceof Error ? plan.message : 'invalid'}`,
+        });
         continue;
       }
       counts.coalesced += plan.coalesced;
       counts.skippedByPolicy += plan.skippedByPolicy;
       const skipIfActive = (schedule.overlap ?? 'skip') === 'skip';
-      for (const scheduledFor of plan.fires) fires.push({ pipelineId: row.id, tenantId: row.tenant_id, scheduledFor, skipIfActive });
+      for (const scheduledFor of plan.fires)
+        fires.push({
+          pipelineId: row.id,
+          tenantId: row.tenant_id,
+          scheduledFor,
+          skipIfActive,
+        });
       advances.push({ pipelineId: row.id, nextFireAt: plan.nextFireAt });
     }
     return { fires, advances, batchFailures };
@@ -181,7 +248,9 @@ export class TickService implements BeforeApplicationShutdown {
 function parseSchedule(json: string): Schedule | Error {
   try {
     const schedule = JSON.parse(json) as Schedule | null;
-    return schedule && typeof schedule === 'object' ? schedule : new Error('no schedule');
+    return schedule && typeof schedule === 'object'
+      ? schedule
+      : new Error('no schedule');
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

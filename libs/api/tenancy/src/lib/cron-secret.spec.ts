@@ -2,10 +2,25 @@ import { bearerToken, cronSecretMatches } from './cron-secret';
 
 describe('cronSecretMatches', () => {
   it.each([
-    ['the exact secret', 'a-very-long-cron-secret', 'a-very-long-cron-secret', true],
+    [
+      'the exact secret',
+      'a-very-long-cron-secret',
+      'a-very-long-cron-secret',
+      true,
+    ],
     ['a prefix of the secret', 'a-very-long', 'a-very-long-cron-secret', false],
-    ['the secret with a suffix', 'a-very-long-cron-secretX', 'a-very-long-cron-secret', false],
-    ['a different secret of equal length', 'b-very-long-cron-secret', 'a-very-long-cron-secret', false],
+    [
+      'the secret with a suffix',
+      'a-very-long-cron-secretX',
+      'a-very-long-cron-secret',
+      false,
+    ],
+    [
+      'a different secret of equal length',
+      'b-very-long-cron-secret',
+      'a-very-long-cron-secret',
+      false,
+    ],
     ['nothing presented', null, 'a-very-long-cron-secret', false],
     ['no secret configured', 'anything', null, false],
   ])('%s → %s', (_case, presented, secret, expected) => {

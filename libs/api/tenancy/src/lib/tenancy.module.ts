@@ -8,7 +8,12 @@ import { TenantsService } from './tenants.service';
 
 /** Tenant authentication for every route (the global TenantGuard) and tenant lookups. */
 @Module({
-  providers: [TenantsRepository, TenantsService, JwtVerifier, { provide: APP_GUARD, useClass: TenantGuard }],
+  providers: [
+    TenantsRepository,
+    TenantsService,
+    JwtVerifier,
+    { provide: APP_GUARD, useClass: TenantGuard },
+  ],
   exports: [TenantsService],
 })
 export class TenancyModule {}

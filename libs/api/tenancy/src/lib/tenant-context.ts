@@ -18,10 +18,14 @@ export interface RequestWithTenant {
  * Injects the request's tenant. Throws (a 500, loudly) when the TenantGuard did not authorise the request — a route
  * marked public or cron-secret must never read a tenant.
  */
-export const CurrentTenant = createParamDecorator((_data: unknown, context: ExecutionContext): TenantContext => {
-  const request = context.switchToHttp().getRequest<RequestWithTenant>();
-  if (!request.tenant) {
-    throw new Error('@CurrentTenant() used on a route that the TenantGuard did not authorise for a tenant');
-  }
-  return request.tenant;
-});
+export const CurrentTenant = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): TenantContext => {
+    const request = context.switchToHttp().getRequest<RequestWithTenant>();
+    if (!request.tenant) {
+      throw new Error(
+        '@CurrentTenant() used on a route that the TenantGuard did not authorise for a tenant',
+      );
+    }
+    return request.tenant;
+  },
+);

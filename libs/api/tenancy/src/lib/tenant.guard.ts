@@ -1,4 +1,12 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Optional,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PinoLogger } from 'nestjs-pino';
 
@@ -31,12 +39,18 @@ export class TenantGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const mode = this.reflector.getAllAndOverride(RouteAuth, [context.getHandler(), context.getClass()]);
+    const mode = this.reflector.getAllAndOverride(RouteAuth, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (mode === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthRequest>();
     const token = bearerToken(request.headers['authorization']);
     if (mode === 'cron-secret') {
-      if (!cronSecretMatches(token, this.config.cronSecret)) throw new UnauthorizedException('Missing or invalid CRON_SECRET bearer token');
+      if (!cronSecretMatches(token, this.config.cronSecret))
+        throw new UnauthorizedException(
+          'Missing or invalid CRON_SECRET bearer token',
+        );
       return true;
     }
     if (!token) throw new UnauthorizedException('Missing bearer token');
@@ -44,7 +58,10 @@ export class TenantGuard implements CanActivate {
     try {
       tenantId = (await this.verifier.verify(token)).tenantId;
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw new UnauthorizedException(`Invalid bearer token: ${error.message}`);
+      if (error instanceof InvalidTokenError)
+        throw new UnauthorizedException(
+          `Invalid bearer token: ${error.message}`,
+        );
       throw error;
     }
     const tenant = await this.tenants.findContext(tenantId);

@@ -13,7 +13,10 @@ const CACHE_MAX = 10_000;
 /** Tenant rules: slugs, zones, creation with a schema, and a short-lived cache for the guard's lookups. */
 @Injectable()
 export class TenantsService {
-  private readonly cache = new Map<string, { tenant: TenantContext | null; expiresAt: number }>();
+  private readonly cache = new Map<
+    string,
+    { tenant: TenantContext | null; expiresAt: number }
+  >();
 
   constructor(private readonly tenants: TenantsRepository) {}
 
@@ -35,22 +38,44 @@ export class TenantsService {
   }
 
   /** Creates a tenant and its schema `tenant_<slug>`; idempotent for an existing slug. */
-  async create(input: { slug: string; name?: string; timezone?: string }): Promise<{ tenant: TenantContext; created: boolean }> {
+  async create(input: {
+    slug: string;
+    name?: string;
+    timezone?: string;
+  }): Promise<{ tenant: TenantContext; created: boolean }> {
     const problems: FieldError[] = [];
     if (!TENANT_SLUG_PATTERN.test(input.slug)) {
-      problems.push({ path: 'slug', message: 'must match ^[a-z][a-z0-9-]{1,39}$ (lowercase letter first, then letters, digits, dashes)' });
+      problems.push({
+        path: 'slug',
+        message:
+          'must match ^[a-z][a-z0-9-]{1,39}$ (lowercase letter first, then letters, digits, dashes)',
+      });
     }
     const timezone = input.timezone ?? 'UTC';
-    if (!isValidTimeZone(timezone)) problems.push({ path: 'timezone', message: `"${timezone}" is not an IANA time zone` });
+    if (!isValidTimeZone(timezone))
+      problems.push({
+        path: 'timezone',
+        message: `"${timezone}" is not an IANA time zone`,
+      });
     if (problems.length > 0) throw new ValidationFailedError(problems);
-    const { tenant, created } = await this.tenants.createWithSchema(input.slug, input.name ?? input.slug, timezone);
+    const { tenant, created } = await this.tenants.createWithSchema(
+      input.slug,
+      input.name ?? input.slug,
+      timezone,
+    );
     this.cache.delete(tenant.id);
     return { tenant: toContext(tenant), created };
   }
 }
 
 function toContext(row: TenantRow): TenantContext {
-  return { id: row.id, slug: row.slug, name: row.name, timezone: row.timezone, schema: tenantSchemaName(row.slug) };
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    timezone: row.timezone,
+    schema: tenantSchemaName(row.slug),
+  };
 }
 
 function isValidTimeZone(zone: string): boolean {

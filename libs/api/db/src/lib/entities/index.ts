@@ -4,7 +4,19 @@ import { PipelineEntity } from './pipeline.entity';
 import { SchedulerTickEntity } from './scheduler-tick.entity';
 import { TenantEntity } from './tenant.entity';
 
-export { DeadLetterEntity, PipelineEntity, PipelineRunEntity, SchedulerTickEntity, TenantEntity };
+export {
+  DeadLetterEntity,
+  PipelineEntity,
+  PipelineRunEntity,
+  SchedulerTickEntity,
+  TenantEntity,
+};
 
 /** Listed explicitly: glob paths do not survive the webpack bundle. */
-export const ENTITIES = [TenantEntity, PipelineEntity, PipelineRunEntity, SchedulerTickEntity, DeadLetterEntity];
+export const ENTITIES = [
+  TenantEntity,
+  PipelineEntity,
+  PipelineRunEntity,
+  SchedulerTickEntity,
+  DeadLetterEntity,
+];

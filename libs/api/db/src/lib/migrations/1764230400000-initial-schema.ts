@@ -32,8 +32,12 @@ export class InitialSchema1764230400000 implements MigrationInterface {
         CONSTRAINT pipelines_tenant_name_key UNIQUE (tenant_id, name)
       )`);
     // The tick's only lookup: due, unpaused pipelines in fire order.
-    await queryRunner.query(`CREATE INDEX pipelines_due_idx ON pipelines (next_fire_at) WHERE NOT paused AND next_fire_at IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX pipelines_tenant_scheduled_idx ON pipelines (tenant_id) WHERE schedule_kind IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX pipelines_due_idx ON pipelines (next_fire_at) WHERE NOT paused AND next_fire_at IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX pipelines_tenant_scheduled_idx ON pipelines (tenant_id) WHERE schedule_kind IS NOT NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE scheduler_ticks (
         id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -50,7 +54,9 @@ export class InitialSchema1764230400000 implements MigrationInterface {
         error             text,
         failures          jsonb
       )`);
-    await queryRunner.query(`CREATE INDEX scheduler_ticks_started_idx ON scheduler_ticks (started_at DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX scheduler_ticks_started_idx ON scheduler_ticks (started_at DESC)`,
+    );
     await queryRunner.query(`
       CREATE TABLE pipeline_runs (
         id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -77,10 +83,18 @@ export class InitialSchema1764230400000 implements MigrationInterface {
         CONSTRAINT pipeline_runs_fire_key UNIQUE (pipeline_id, scheduled_for),
         CONSTRAINT pipeline_runs_schedule_has_fire CHECK (trigger <> 'schedule' OR scheduled_for IS NOT NULL)
       )`);
-    await queryRunner.query(`CREATE INDEX pipeline_runs_history_idx ON pipeline_runs (pipeline_id, queued_at DESC, id DESC)`);
-    await queryRunner.query(`CREATE INDEX pipeline_runs_claim_idx ON pipeline_runs (available_at) WHERE status = 'queued'`);
-    await queryRunner.query(`CREATE INDEX pipeline_runs_active_idx ON pipeline_runs (pipeline_id) WHERE status IN ('queued', 'running')`);
-    await queryRunner.query(`CREATE INDEX pipeline_runs_heartbeat_idx ON pipeline_runs (heartbeat_at) WHERE status = 'running'`);
+    await queryRunner.query(
+      `CREATE INDEX pipeline_runs_history_idx ON pipeline_runs (pipeline_id, queued_at DESC, id DESC)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX pipeline_runs_claim_idx ON pipeline_runs (available_at) WHERE status = 'queued'`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX pipeline_runs_active_idx ON pipeline_runs (pipeline_id) WHERE status IN ('queued', 'running')`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX pipeline_runs_heartbeat_idx ON pipeline_runs (heartbeat_at) WHERE status = 'running'`,
+    );
     await queryRunner.query(`
       CREATE TABLE dead_letters (
         id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -92,11 +106,19 @@ export class InitialSchema1764230400000 implements MigrationInterface {
         reason      text NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX dead_letters_run_idx ON dead_letters (run_id)`);
+    await queryRunner.query(
+      `CREATE INDEX dead_letters_run_idx ON dead_letters (run_id)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['dead_letters', 'pipeline_runs', 'scheduler_ticks', 'pipelines', 'tenants']) {
+    for (const table of [
+      'dead_letters',
+      'pipeline_runs',
+      'scheduler_ticks',
+      'pipelines',
+      'tenants',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

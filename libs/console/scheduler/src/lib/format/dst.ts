@@ -60,16 +60,25 @@ const DAY_MS = 24 * HOUR_MS;
  * instant's own offset, which is at most one DST delta off — harmless because zones change clocks between
  * 01:00 and 03:00 local time, well inside the day. Unknown zones yield null rather than breaking a cell.
  */
-export function dstChangeOnLocalDay(instantMs: number, timeZone: string): DstChange | null {
+export function dstChangeOnLocalDay(
+  instantMs: number,
+  timeZone: string,
+): DstChange | null {
   try {
     const offset = zoneOffsetMinutes(instantMs, timeZone);
     const local = new Date(instantMs + offset * 60_000);
-    const localMidnightAsUtc = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+    const localMidnightAsUtc = Date.UTC(
+      local.getUTCFullYear(),
+      local.getUTCMonth(),
+      local.getUTCDate(),
+    );
     const dayStart = localMidnightAsUtc - offset * 60_000;
     const dayEnd = dayStart + DAY_MS - 1;
     const fromOffsetMinutes = zoneOffsetMinutes(dayStart, timeZone);
     const toOffsetMinutes = zoneOffsetMinutes(dayEnd, timeZone);
-    return fromOffsetMinutes === toOffsetMinutes ? null : { fromOffsetMinutes, toOffsetMinutes };
+    return fromOffsetMinutes === toOffsetMinutes
+      ? null
+      : { fromOffsetMinutes, toOffsetMinutes };
   } catch {
     return null;
   }
@@ -77,7 +86,10 @@ export function dstChangeOnLocalDay(instantMs: number, timeZone: string): DstCha
 
 /** Hover text for a DST mark, stating the shift and the scheduler's DST rule (DESIGN §4). */
 export function describeDstChange(change: DstChange, timeZone: string): string {
-  const direction = change.toOffsetMinutes > change.fromOffsetMinutes ? 'spring forward' : 'fall back';
+  const direction =
+    change.toOffsetMinutes > change.fromOffsetMinutes
+      ? 'spring forward'
+      : 'fall back';
   return (
     `Daylight-saving change on this day in ${timeZone} (${direction}: ` +
     `${formatUtcOffset(change.fromOffsetMinutes)} → ${formatUtcOffset(change.toOffsetMinutes)}). ` +

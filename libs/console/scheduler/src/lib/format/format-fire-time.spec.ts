@@ -1,4 +1,8 @@
-import { describeFire, formatFireCompact, formatInstantInZone } from './format-fire-time';
+import {
+  describeFire,
+  formatFireCompact,
+  formatInstantInZone,
+} from './format-fire-time';
 
 const NOW = Date.parse('2026-03-14T12:00:00Z'); // Saturday
 
@@ -14,7 +18,9 @@ describe(formatFireCompact.name, () => {
   });
 
   it('adds the date once the weekday alone would be ambiguous', () => {
-    expect(formatFireCompact('2026-03-23T08:00:00Z', 'Europe/Berlin', NOW)).toBe('23 Mar 09:00');
+    expect(
+      formatFireCompact('2026-03-23T08:00:00Z', 'Europe/Berlin', NOW),
+    ).toBe('23 Mar 09:00');
   });
 
   it('renders an unparsable instant as a dash', () => {
@@ -27,26 +33,30 @@ describe(formatInstantInZone.name, () => {
     expect(formatInstantInZone('2026-03-16T08:00:00Z', 'Europe/Berlin')).toBe(
       'Mon 16 Mar 2026, 09:00 Europe/Berlin (UTC+01:00)',
     );
-    expect(formatInstantInZone('2026-03-16T08:00:00Z', 'America/New_York')).toBe(
-      'Mon 16 Mar 2026, 04:00 America/New_York (UTC−04:00)',
-    );
+    expect(
+      formatInstantInZone('2026-03-16T08:00:00Z', 'America/New_York'),
+    ).toBe('Mon 16 Mar 2026, 04:00 America/New_York (UTC−04:00)');
   });
 
   it('falls back to the raw instant for an unknown zone', () => {
-    expect(formatInstantInZone('2026-03-16T08:00:00Z', 'Nowhere/Else')).toBe('2026-03-16T08:00:00Z');
+    expect(formatInstantInZone('2026-03-16T08:00:00Z', 'Nowhere/Else')).toBe(
+      '2026-03-16T08:00:00Z',
+    );
   });
 });
 
 describe(describeFire.name, () => {
   it("shows the schedule's zone, then the viewer's when they differ", () => {
-    expect(describeFire('2026-03-16T08:00:00Z', 'Europe/Berlin', 'America/New_York')).toBe(
+    expect(
+      describeFire('2026-03-16T08:00:00Z', 'Europe/Berlin', 'America/New_York'),
+    ).toBe(
       'Mon 16 Mar 2026, 09:00 Europe/Berlin (UTC+01:00)\nYour time: Mon 16 Mar 2026, 04:00 America/New_York (UTC−04:00)',
     );
   });
 
   it('shows one line when the viewer is in the schedule zone', () => {
-    expect(describeFire('2026-03-16T08:00:00Z', 'Europe/Berlin', 'Europe/Berlin')).toBe(
-      'Mon 16 Mar 2026, 09:00 Europe/Berlin (UTC+01:00)',
-    );
+    expect(
+      describeFire('2026-03-16T08:00:00Z', 'Europe/Berlin', 'Europe/Berlin'),
+    ).toBe('Mon 16 Mar 2026, 09:00 Europe/Berlin (UTC+01:00)');
   });
 });

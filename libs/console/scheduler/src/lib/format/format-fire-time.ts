@@ -38,15 +38,22 @@ export function viewerTimeZone(): string {
  * A fire time in the viewer's zone, compactly: "Mon 09:00" within the coming week (weekday is unambiguous),
  * "16 Mar 09:00" further out or in the past.
  */
-export function formatFireCompact(iso: string, viewerZone: string, nowMs: number): string {
+export function formatFireCompact(
+  iso: string,
+  viewerZone: string,
+  nowMs: number,
+): string {
   const instant = Date.parse(iso);
   if (Number.isNaN(instant)) {
     return '—';
   }
   const p = partsIn(instant, viewerZone);
   const time = `${p['hour']}:${p['minute']}`;
-  const withinWeek = instant >= nowMs - DAY_MS / 2 && instant < nowMs + 6 * DAY_MS;
-  return withinWeek ? `${p['weekday']} ${time}` : `${p['day']} ${p['month']} ${time}`;
+  const withinWeek =
+    instant >= nowMs - DAY_MS / 2 && instant < nowMs + 6 * DAY_MS;
+  return withinWeek
+    ? `${p['weekday']} ${time}`
+    : `${p['day']} ${p['month']} ${time}`;
 }
 
 /** A full instant in a given zone: "Mon 16 Mar 2026, 09:00 Europe/Berlin (UTC+01:00)". */
@@ -65,7 +72,11 @@ export function formatInstantInZone(iso: string, timeZone: string): string {
 }
 
 /** Hover text for a fire: the schedule's own zone first (the zone its expression is read in), then the viewer's. */
-export function describeFire(iso: string, scheduleZone: string, viewerZone: string): string {
+export function describeFire(
+  iso: string,
+  scheduleZone: string,
+  viewerZone: string,
+): string {
   const inSchedule = formatInstantInZone(iso, scheduleZone);
   if (scheduleZone === viewerZone) {
     return inSchedule;

@@ -5,18 +5,29 @@ import type { LagLevel } from '@flow/contracts';
 import { LagCellComponent } from './lag-cell';
 
 describe(LagCellComponent.name, () => {
-  async function render(lagMinutes: number | null, lagLevel: LagLevel, error?: string): Promise<HTMLElement> {
+  async function render(
+    lagMinutes: number | null,
+    lagLevel: LagLevel,
+    error?: string,
+  ): Promise<HTMLElement> {
     const fixture = TestBed.createComponent(LagCellComponent);
     fixture.componentRef.setInput('lagMinutes', lagMinutes);
     fixture.componentRef.setInput('lagLevel', lagLevel);
     fixture.componentRef.setInput('error', error);
     await fixture.whenStable();
-    return fixture.nativeElement.querySelector('[data-testid="lag"]') as HTMLElement;
+    return fixture.nativeElement.querySelector(
+      '[data-testid="lag"]',
+    ) as HTMLElement;
   }
 
   const visibleText = (el: HTMLElement) =>
     Array.from(el.childNodes)
-      .filter((n) => n.nodeType === Node.TEXT_NODE || (n instanceof HTMLElement && !n.classList.contains('visually-hidden')))
+      .filter(
+        (n) =>
+          n.nodeType === Node.TEXT_NODE ||
+          (n instanceof HTMLElement &&
+            !n.classList.contains('visually-hidden')),
+      )
       .map((n) => n.textContent)
       .join(' ')
       .replace(/\s+/g, ' ')
@@ -64,7 +75,9 @@ describe(LagCellComponent.name, () => {
   describe('error', () => {
     it('shows the schedule error with its reason', async () => {
       const cell = await render(null, 'none', 'unknown time zone "Mars/Base"');
-      expect(cell.querySelector('[data-testid="lag-error"]')?.textContent).toContain('Schedule error');
+      expect(
+        cell.querySelector('[data-testid="lag-error"]')?.textContent,
+      ).toContain('Schedule error');
       expect(cell.textContent).toContain('unknown time zone "Mars/Base"');
       expect(cell.title).toContain('cannot be evaluated');
       expect(cell.classList).toContain('lag--error');

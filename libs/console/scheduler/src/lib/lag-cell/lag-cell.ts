@@ -1,4 +1,9 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  input,
+} from '@angular/core';
 
 import type { LagLevel } from '@flow/contracts';
 
@@ -12,15 +17,27 @@ import { formatLag } from '../format/format-lag';
   selector: 'flow-lag-cell',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <span class="lag" data-testid="lag" [attr.data-lag-level]="lagLevel()" [class]="levelClass()" [attr.title]="hint()">
+    <span
+      class="lag"
+      data-testid="lag"
+      [attr.data-lag-level]="lagLevel()"
+      [class]="levelClass()"
+      [attr.title]="hint()"
+    >
       @if (error(); as message) {
-        <span data-testid="lag-error"><span aria-hidden="true">⚠</span> Schedule error</span>
+        <span data-testid="lag-error"
+          ><span aria-hidden="true">⚠</span> Schedule error</span
+        >
         <span class="visually-hidden">: {{ message }}</span>
       } @else {
         {{ text() }}
         @switch (lagLevel()) {
-          @case ('amber') { <span class="note">late</span> }
-          @case ('green') { <span class="visually-hidden">on time</span> }
+          @case ('amber') {
+            <span class="note">late</span>
+          }
+          @case ('green') {
+            <span class="visually-hidden">on time</span>
+          }
         }
       }
     </span>
@@ -28,15 +45,51 @@ import { formatLag } from '../format/format-lag';
   styles: `
     /* Contrast: green #14532d on #dcfce7 8.3:1, amber #78350f on #fef3c7 8.2:1, error #7f1d1d on #fee2e2 8.2:1,
        none #52525b on white 7.7:1 (WCAG AA >= 4.5:1). */
-    :host { display: inline-flex; }
-    .lag { position: relative; display: inline-flex; align-items: center; gap: 0.35em; padding: 0 0.5em; border-radius: 4px;
-      line-height: 1.6; font-variant-numeric: tabular-nums; white-space: nowrap; }
-    .lag--green { color: #14532d; background: #dcfce7; }
-    .lag--amber { color: #78350f; background: #fef3c7; font-weight: 600; }
-    .lag--none { color: #52525b; padding: 0; }
-    .note { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; }
-    .lag--error { color: #7f1d1d; background: #fee2e2; font-weight: 600; }
-    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    :host {
+      display: inline-flex;
+    }
+    .lag {
+      position: relative;
+      display: inline-flex;
+      align-items: center;
+      gap: 0.35em;
+      padding: 0 0.5em;
+      border-radius: 4px;
+      line-height: 1.6;
+      font-variant-numeric: tabular-nums;
+      white-space: nowrap;
+    }
+    .lag--green {
+      color: #14532d;
+      background: #dcfce7;
+    }
+    .lag--amber {
+      color: #78350f;
+      background: #fef3c7;
+      font-weight: 600;
+    }
+    .lag--none {
+      color: #52525b;
+      padding: 0;
+    }
+    .note {
+      font-size: 0.75rem;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+    }
+    .lag--error {
+      color: #7f1d1d;
+      background: #fee2e2;
+      font-weight: 600;
+    }
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
   `,
 })
 export class LagCellComponent {
@@ -47,8 +100,12 @@ export class LagCellComponent {
   /** Minutes at which a pipeline turns amber; the api sends it with every response. */
   readonly thresholdMinutes = input(5);
 
-  protected readonly text = computed(() => (this.lagLevel() === 'none' ? '—' : formatLag(this.lagMinutes())));
-  protected readonly levelClass = computed(() => `lag lag--${this.error() ? 'error' : this.lagLevel()}`);
+  protected readonly text = computed(() =>
+    this.lagLevel() === 'none' ? '—' : formatLag(this.lagMinutes()),
+  );
+  protected readonly levelClass = computed(
+    () => `lag lag--${this.error() ? 'error' : this.lagLevel()}`,
+  );
   protected readonly hint = computed(() => {
     const error = this.error();
     if (error) {

@@ -3,7 +3,9 @@ import { TestBed } from '@angular/core/testing';
 import { NextFiresComponent } from './next-fires';
 
 describe(NextFiresComponent.name, () => {
-  async function render(inputs: Partial<Record<keyof NextFiresComponent, unknown>>): Promise<HTMLElement> {
+  async function render(
+    inputs: Partial<Record<keyof NextFiresComponent, unknown>>,
+  ): Promise<HTMLElement> {
     const fixture = TestBed.createComponent(NextFiresComponent);
     const all = {
       fires: [],
@@ -32,19 +34,30 @@ describe(NextFiresComponent.name, () => {
     expect(first.textContent?.trim()).toBe('Fri 03:00');
     expect(first.getAttribute('datetime')).toBe('2026-03-06T08:00:00Z');
     expect(first.title).toContain('09:00 Europe/Berlin (UTC+01:00)');
-    expect(first.title).toContain('Your time: Fri 6 Mar 2026, 03:00 America/New_York');
+    expect(first.title).toContain(
+      'Your time: Fri 6 Mar 2026, 03:00 America/New_York',
+    );
     expect(second.textContent?.trim()).toBe('Mon 04:00');
   });
 
   it("marks fires on the schedule zone's DST change days (America/New_York spring forward)", async () => {
     const el = await render({
-      fires: ['2026-03-07T14:00:00Z', '2026-03-08T13:00:00Z', '2026-03-09T13:00:00Z'],
+      fires: [
+        '2026-03-07T14:00:00Z',
+        '2026-03-08T13:00:00Z',
+        '2026-03-09T13:00:00Z',
+      ],
       scheduleZone: 'America/New_York',
       viewerZone: 'Europe/Berlin',
     });
     const marks = el.querySelectorAll<HTMLElement>('[data-testid="dst-mark"]');
     expect(marks).toHaveLength(1);
-    expect(marks[0].closest('.fire')?.querySelector('time')?.getAttribute('datetime')).toBe('2026-03-08T13:00:00Z');
+    expect(
+      marks[0]
+        .closest('.fire')
+        ?.querySelector('time')
+        ?.getAttribute('datetime'),
+    ).toBe('2026-03-08T13:00:00Z');
     expect(marks[0].textContent).toBe('DST');
     expect(marks[0].title).toContain('spring forward');
   });
@@ -68,7 +81,10 @@ describe(NextFiresComponent.name, () => {
     const marks = el.querySelectorAll<HTMLElement>('[data-testid="dst-mark"]');
     expect(marks).toHaveLength(1);
     expect(marks[0].title).toContain('fall back');
-    expect(times(el).map((t) => t.textContent?.trim())).toEqual(['Sat 09:00', 'Sun 09:00']);
+    expect(times(el).map((t) => t.textContent?.trim())).toEqual([
+      'Sat 09:00',
+      'Sun 09:00',
+    ]);
   });
 
   it('dims the fires of a paused pipeline and says why', async () => {
@@ -85,7 +101,9 @@ describe(NextFiresComponent.name, () => {
 
   it('shows the schedule error instead of fires', async () => {
     const el = await render({ fires: [], error: 'invalid cron expression' });
-    expect(el.querySelector('[data-testid="schedule-error"]')?.textContent).toContain('invalid cron expression');
+    expect(
+      el.querySelector('[data-testid="schedule-error"]')?.textContent,
+    ).toContain('invalid cron expression');
     expect(el.querySelector('[data-testid="next-fires"]')).toBeNull();
   });
 });

@@ -1,4 +1,9 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  input,
+} from '@angular/core';
 
 import { describeDstChange, dstChangeOnLocalDay } from '../format/dst';
 import { describeFire, formatFireCompact } from '../format/format-fire-time';
@@ -20,15 +25,31 @@ interface FireView {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (error(); as message) {
-      <span class="error" data-testid="schedule-error" [attr.title]="message">Cannot evaluate schedule: {{ message }}</span>
+      <span class="error" data-testid="schedule-error" [attr.title]="message"
+        >Cannot evaluate schedule: {{ message }}</span
+      >
     } @else {
-      <span class="fires" data-testid="next-fires" [class.paused]="paused()" [attr.title]="pausedTitle()">
+      <span
+        class="fires"
+        data-testid="next-fires"
+        [class.paused]="paused()"
+        [attr.title]="pausedTitle()"
+      >
         @for (fire of fireViews(); track fire.iso) {
           <span class="fire">
-            <time data-testid="next-fire" [attr.datetime]="fire.iso" [attr.title]="fire.title">{{ fire.label }}</time>
+            <time
+              data-testid="next-fire"
+              [attr.datetime]="fire.iso"
+              [attr.title]="fire.title"
+              >{{ fire.label }}</time
+            >
             @if (fire.dstTitle; as dstTitle) {
-              <abbr class="dst" data-testid="dst-mark" [attr.title]="dstTitle">DST</abbr>
-              <span class="visually-hidden">(daylight-saving change that day)</span>
+              <abbr class="dst" data-testid="dst-mark" [attr.title]="dstTitle"
+                >DST</abbr
+              >
+              <span class="visually-hidden"
+                >(daylight-saving change that day)</span
+              >
             }
           </span>
         } @empty {
@@ -39,15 +60,53 @@ interface FireView {
   `,
   styles: `
     /* Contrast: DST mark #78350f on #fef3c7 8.2:1; error #7f1d1d on white 10:1; paused #52525b on white 7.7:1. */
-    :host { display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    .fires { display: inline-flex; gap: 0.7em; font-variant-numeric: tabular-nums; }
-    .fire { display: inline-flex; align-items: baseline; gap: 0.2em; }
-    .paused { color: #52525b; font-style: italic; }
-    .dst { font-size: 0.65rem; font-weight: 700; text-decoration: none; color: #78350f; background: #fef3c7;
-      border: 1px solid #d97706; border-radius: 3px; padding: 0 0.2em; line-height: 1.3; cursor: help; }
-    .error { color: #7f1d1d; font-weight: 600; }
-    .none { color: #52525b; }
-    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    :host {
+      display: block;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .fires {
+      display: inline-flex;
+      gap: 0.7em;
+      font-variant-numeric: tabular-nums;
+    }
+    .fire {
+      display: inline-flex;
+      align-items: baseline;
+      gap: 0.2em;
+    }
+    .paused {
+      color: #52525b;
+      font-style: italic;
+    }
+    .dst {
+      font-size: 0.65rem;
+      font-weight: 700;
+      text-decoration: none;
+      color: #78350f;
+      background: #fef3c7;
+      border: 1px solid #d97706;
+      border-radius: 3px;
+      padding: 0 0.2em;
+      line-height: 1.3;
+      cursor: help;
+    }
+    .error {
+      color: #7f1d1d;
+      font-weight: 600;
+    }
+    .none {
+      color: #52525b;
+    }
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
   `,
 })
 export class NextFiresComponent {
@@ -64,7 +123,9 @@ export class NextFiresComponent {
   readonly error = input<string | undefined>(undefined);
 
   protected readonly pausedTitle = computed(() =>
-    this.paused() ? 'Paused: these fires will not run until the pipeline is resumed' : null,
+    this.paused()
+      ? 'Paused: these fires will not run until the pipeline is resumed'
+      : null,
   );
 
   protected readonly fireViews = computed<FireView[]>(() => {

@@ -2,7 +2,10 @@ import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
 
 import { formatInstantInZone } from '../format/format-fire-time';
 import { formatRelativeTime } from '../format/format-relative-time';
-import { StatusPillComponent, lastRunPillStatus } from '../status-pill/status-pill';
+import {
+  StatusPillComponent,
+  lastRunPillStatus,
+} from '../status-pill/status-pill';
 import { RowCellRenderer } from './row-cell-renderer';
 
 /** "3 min ago" (absolute time on hover) and the last run's status pill. */
@@ -14,16 +17,29 @@ import { RowCellRenderer } from './row-cell-renderer';
     @if (row(); as row) {
       <flow-status-pill [status]="pillStatus()" />
       @if (row.lastRunAt) {
-        <time data-testid="last-run-at" [attr.datetime]="row.lastRunAt" [attr.title]="absolute()">{{ relative() }}</time>
+        <time
+          data-testid="last-run-at"
+          [attr.datetime]="row.lastRunAt"
+          [attr.title]="absolute()"
+          >{{ relative() }}</time
+        >
       }
     }
   `,
   styles: `
-    :host { display: flex; align-items: center; gap: 0.5em; white-space: nowrap; height: 100%; }
+    :host {
+      display: flex;
+      align-items: center;
+      gap: 0.5em;
+      white-space: nowrap;
+      height: 100%;
+    }
   `,
 })
 export class LastRunCell extends RowCellRenderer {
-  protected readonly pillStatus = computed(() => lastRunPillStatus(this.row()?.lastRunStatus ?? null));
+  protected readonly pillStatus = computed(() =>
+    lastRunPillStatus(this.row()?.lastRunStatus ?? null),
+  );
 
   protected readonly relative = computed(() => {
     const lastRunAt = this.row()?.lastRunAt;

@@ -10,15 +10,27 @@ import { RowCellRenderer } from './row-cell-renderer';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (row(); as row) {
-      <span class="name" data-testid="pipeline-name" [attr.title]="row.name">{{ row.name }}</span>
+      <span class="name" data-testid="pipeline-name" [attr.title]="row.name">{{
+        row.name
+      }}</span>
       @if (row.paused) {
         <flow-status-pill status="paused" />
       }
     }
   `,
   styles: `
-    :host { display: flex; align-items: center; gap: 0.5em; min-width: 0; height: 100%; }
-    .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; }
+    :host {
+      display: flex;
+      align-items: center;
+      gap: 0.5em;
+      min-width: 0;
+      height: 100%;
+    }
+    .name {
+      font-weight: 600;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
   `,
 })
 export class PipelineNameCell extends RowCellRenderer {}

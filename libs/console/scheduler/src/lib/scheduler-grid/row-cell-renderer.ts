@@ -6,7 +6,11 @@ import type { SchedulerStatusRow } from '@flow/contracts';
 
 import type { SchedulerGridContext } from './grid-context';
 
-export type SchedulerCellParams = ICellRendererParams<SchedulerStatusRow, unknown, SchedulerGridContext>;
+export type SchedulerCellParams = ICellRendererParams<
+  SchedulerStatusRow,
+  unknown,
+  SchedulerGridContext
+>;
 
 /** Base of the grid's cell renderers: keeps ag-grid's row and context in signals for OnPush templates. */
 @Directive()
@@ -14,7 +18,9 @@ export abstract class RowCellRenderer implements ICellRendererAngularComp {
   protected readonly row = signal<SchedulerStatusRow | null>(null);
   protected readonly context = signal<SchedulerGridContext | null>(null);
   /** `now` rounded down to the minute: cells that show minutes need not recompute every second. */
-  protected readonly minuteNow = computed(() => Math.floor((this.context()?.now() ?? Date.now()) / 60_000) * 60_000);
+  protected readonly minuteNow = computed(
+    () => Math.floor((this.context()?.now() ?? Date.now()) / 60_000) * 60_000,
+  );
 
   agInit(params: SchedulerCellParams): void {
     this.row.set(params.data ?? null);

@@ -9,19 +9,42 @@ import { RowCellRenderer } from './row-cell-renderer';
   template: `
     @if (row(); as row) {
       <span class="kind">{{ row.schedule.type }}</span>
-      <span class="description" data-testid="schedule" [attr.title]="rawSchedule()">{{ row.schedule.description }}</span>
+      <span
+        class="description"
+        data-testid="schedule"
+        [attr.title]="rawSchedule()"
+        >{{ row.schedule.description }}</span
+      >
     }
   `,
   styles: `
     /* .kind: #52525b on #f4f4f5 7.0:1 (WCAG AA). */
-    :host { display: flex; align-items: center; gap: 0.5em; min-width: 0; height: 100%; }
-    .kind { font-size: 0.7rem; color: #52525b; background: #f4f4f5; border-radius: 3px; padding: 0 0.3em; line-height: 1.5; }
-    .description { overflow: hidden; text-overflow: ellipsis; }
+    :host {
+      display: flex;
+      align-items: center;
+      gap: 0.5em;
+      min-width: 0;
+      height: 100%;
+    }
+    .kind {
+      font-size: 0.7rem;
+      color: #52525b;
+      background: #f4f4f5;
+      border-radius: 3px;
+      padding: 0 0.3em;
+      line-height: 1.5;
+    }
+    .description {
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
   `,
 })
 export class ScheduleCell extends RowCellRenderer {
   protected readonly rawSchedule = computed(() => {
     const schedule = this.row()?.schedule;
-    return schedule ? `${schedule.type}: ${schedule.text}\nTime zone: ${schedule.timezone}` : null;
+    return schedule
+      ? `${schedule.type}: ${schedule.text}\nTime zone: ${schedule.timezone}`
+      : null;
   });
 }

@@ -49,8 +49,14 @@ const schedulerTheme = themeQuartz.withParams({
     />
   `,
   styles: `
-    :host { display: block; height: 100%; }
-    .grid { display: block; height: 100%; }
+    :host {
+      display: block;
+      height: 100%;
+    }
+    .grid {
+      display: block;
+      height: 100%;
+    }
   `,
 })
 export class SchedulerGridComponent {
@@ -68,7 +74,8 @@ export class SchedulerGridComponent {
     editable: false,
     suppressMovable: true,
   };
-  protected readonly getRowId = (params: GetRowIdParams<SchedulerStatusRow>) => params.data.id;
+  protected readonly getRowId = (params: GetRowIdParams<SchedulerStatusRow>) =>
+    params.data.id;
   protected readonly context: SchedulerGridContext = {
     now: this.now,
     viewerZone: this.viewerZone,

@@ -228,14 +228,12 @@ describe(SchedulerPage.name, () => {
 
     it('shows no banner without warnings, and the banner goes away when a refresh has none', async () => {
       create();
-      http
-        .expectOne(SCHEDULER_STATUS_URL)
-        .flush(
-          statusResponse([], {
-            lastTickAt: null,
-            warnings: ['no scheduler tick has run yet'],
-          }),
-        );
+      http.expectOne(SCHEDULER_STATUS_URL).flush(
+        statusResponse([], {
+          lastTickAt: null,
+          warnings: ['no scheduler tick has run yet'],
+        }),
+      );
       await fixture.whenStable();
       expect(text('status-warnings')).toContain(
         'No scheduler tick has run yet',
@@ -312,16 +310,14 @@ describe(SchedulerPage.name, () => {
     it('shows other failures and keeps retrying', async () => {
       jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
       create();
-      http
-        .expectOne(SCHEDULER_STATUS_URL)
-        .flush(
-          {
-            statusCode: 500,
-            error: 'Internal Server Error',
-            message: 'Internal server error',
-          },
-          { status: 500, statusText: 'Internal Server Error' },
-        );
+      http.expectOne(SCHEDULER_STATUS_URL).flush(
+        {
+          statusCode: 500,
+          error: 'Internal Server Error',
+          message: 'Internal server error',
+        },
+        { status: 500, statusText: 'Internal Server Error' },
+      );
       fixture.detectChanges();
       expect(text('load-error')).toContain('Internal server error (500)');
 

@@ -1,14 +1,23 @@
 import { ComponentRef } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
-import { PillStatus, StatusPillComponent, lastRunPillStatus } from './status-pill';
+import {
+  PillStatus,
+  StatusPillComponent,
+  lastRunPillStatus,
+} from './status-pill';
 
 describe(StatusPillComponent.name, () => {
   async function render(status: PillStatus): Promise<HTMLElement> {
     const fixture = TestBed.createComponent(StatusPillComponent);
-    (fixture.componentRef as ComponentRef<StatusPillComponent>).setInput('status', status);
+    (fixture.componentRef as ComponentRef<StatusPillComponent>).setInput(
+      'status',
+      status,
+    );
     await fixture.whenStable();
-    return fixture.nativeElement.querySelector('[data-testid="status-pill"]') as HTMLElement;
+    return fixture.nativeElement.querySelector(
+      '[data-testid="status-pill"]',
+    ) as HTMLElement;
   }
 
   it.each<[PillStatus, string]>([
@@ -28,7 +37,9 @@ describe(StatusPillComponent.name, () => {
 
   it('hides the glyph from assistive technology', async () => {
     const pill = await render('failed');
-    expect(pill.querySelector('.glyph')?.getAttribute('aria-hidden')).toBe('true');
+    expect(pill.querySelector('.glyph')?.getAttribute('aria-hidden')).toBe(
+      'true',
+    );
   });
 
   it('updates when the input changes', async () => {

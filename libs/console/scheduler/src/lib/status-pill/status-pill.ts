@@ -1,4 +1,9 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  input,
+} from '@angular/core';
 
 import type { RunStatus } from '@flow/contracts';
 
@@ -30,24 +35,66 @@ const GLYPHS: Record<PillStatus, string> = {
 @Component({
   selector: 'flow-status-pill',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<span class="pill" [class]="modifierClass()" data-testid="status-pill" [attr.data-status]="status()"
-    ><span class="glyph" aria-hidden="true">{{ glyph() }}</span>{{ label() }}</span
+  template: `<span
+    class="pill"
+    [class]="modifierClass()"
+    data-testid="status-pill"
+    [attr.data-status]="status()"
+    ><span class="glyph" aria-hidden="true">{{ glyph() }}</span
+    >{{ label() }}</span
   >`,
   styles: `
     /* Text/background contrast (WCAG AA needs >= 4.5:1): succeeded #14532d/#dcfce7 8.3:1, failed #7f1d1d/#fee2e2 8.2:1,
        running #1e3a8a/#dbeafe 8.5:1, queued #4c1d95/#ede9fe 9.2:1, skipped #3f3f46/#e4e4e7 8.2:1,
        never #52525b/#f4f4f5 7.0:1, paused #334155/#e2e8f0 8.4:1. */
-    :host { display: inline-flex; }
-    .pill { display: inline-flex; align-items: center; gap: 0.25em; padding: 0 0.5em; border-radius: 999px;
-      font-size: 0.75rem; font-weight: 600; line-height: 1.5; white-space: nowrap; border: 1px solid transparent; }
-    .glyph { font-size: 0.7rem; }
-    .pill--succeeded { color: #14532d; background: #dcfce7; }
-    .pill--failed { color: #7f1d1d; background: #fee2e2; }
-    .pill--running { color: #1e3a8a; background: #dbeafe; }
-    .pill--queued { color: #4c1d95; background: #ede9fe; }
-    .pill--skipped { color: #3f3f46; background: #e4e4e7; }
-    .pill--never { color: #52525b; background: #f4f4f5; border-style: dashed; border-color: #a1a1aa; }
-    .pill--paused { color: #334155; background: #e2e8f0; }
+    :host {
+      display: inline-flex;
+    }
+    .pill {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.25em;
+      padding: 0 0.5em;
+      border-radius: 999px;
+      font-size: 0.75rem;
+      font-weight: 600;
+      line-height: 1.5;
+      white-space: nowrap;
+      border: 1px solid transparent;
+    }
+    .glyph {
+      font-size: 0.7rem;
+    }
+    .pill--succeeded {
+      color: #14532d;
+      background: #dcfce7;
+    }
+    .pill--failed {
+      color: #7f1d1d;
+      background: #fee2e2;
+    }
+    .pill--running {
+      color: #1e3a8a;
+      background: #dbeafe;
+    }
+    .pill--queued {
+      color: #4c1d95;
+      background: #ede9fe;
+    }
+    .pill--skipped {
+      color: #3f3f46;
+      background: #e4e4e7;
+    }
+    .pill--never {
+      color: #52525b;
+      background: #f4f4f5;
+      border-style: dashed;
+      border-color: #a1a1aa;
+    }
+    .pill--paused {
+      color: #334155;
+      background: #e2e8f0;
+    }
   `,
 })
 export class StatusPillComponent {
