@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
 
 import { RowCellRenderer } from './row-cell-renderer';
 
-/** Human schedule description; the raw expression and its zone on hover. */
+/** Human schedule description; on hover the whole description (the cell may cut it), the raw expression and its zone. */
 @Component({
   selector: 'flow-schedule-cell',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -44,7 +44,7 @@ export class ScheduleCell extends RowCellRenderer {
   protected readonly rawSchedule = computed(() => {
     const schedule = this.row()?.schedule;
     return schedule
-      ? `${schedule.type}: ${schedule.text}\nTime zone: ${schedule.timezone}`
+      ? `${schedule.description}\n${schedule.type}: ${schedule.text}\nTime zone: ${schedule.timezone}`
       : null;
   });
 }
