@@ -17,3 +17,4 @@ export {
   scheduleKey,
 } from './lib/schedule-cache';
 export { validateSchedule } from './lib/validate-schedule';
+export { isValidTimeZone } from './lib/zone-timeline';

@@ -7,6 +7,9 @@ import type { RunStatus } from '@flow/contracts';
 /** `pg_try_advisory_lock(0x666c6f77)` — "flow" in ASCII: one tick at a time across every replica. */
 export const TICK_LOCK_KEY = 0x666c6f77;
 
+/** When the last tick that ran (skipped ticks excluded) started: the dead-man switch's input. */
+const LAST_TICK_STARTED_AT = `(SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched')`;
+
 export interface DuePipelineRow {
   id: string;
   tenant_id: string;
@@ -237,7 +240,7 @@ export class SchedulerRepository {
   async lastTick(): Promise<{ now: Date; lastTickAt: Date | null }> {
     const [row] = await queryRows<{ now: Date; last_tick_at: Date | null }>(
       this.dataSource,
-      `SELECT now() AS now, (SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched') AS last_tick_at`,
+      `SELECT now() AS now, ${LAST_TICK_STARTED_AT} AS last_tick_at`,
     );
     return { now: row.now, lastTickAt: row.last_tick_at };
   }
@@ -264,7 +267,7 @@ export class SchedulerRepository {
       this.dataSource,
       `SELECT p.id, p.name, (p.ir -> 'schedule')::text AS schedule_json, p.paused, ${epochMs('p.schedule_since')} AS schedule_since_ms,
               p.schedule_error, ${epochMs('p.last_run_at')} AS last_run_at_ms, p.last_run_status, ${epochMs('now()')} AS now_ms,
-              ${epochMs(`(SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched')`)} AS last_tick_at_ms
+              ${epochMs(LAST_TICK_STARTED_AT)} AS last_tick_at_ms
          FROM pipelines p
         WHERE p.tenant_id = $1 AND p.schedule_kind IS NOT NULL
         ORDER BY p.name`,
@@ -289,11 +292,7 @@ export class SchedulerRepository {
         rows,
       };
     }
-    const [clock] = await queryRows<{ now: Date; last_tick_at: Date | null }>(
-      this.dataSource,
-      `SELECT now() AS now, (SELECT max(started_at) FROM scheduler_ticks WHERE outcome = 'dispatched') AS last_tick_at`,
-    );
-    return { now: clock.now, lastTickAt: clock.last_tick_at, rows: [] };
+    return { ...(await this.lastTick()), rows: [] };
   }
 }
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { tenantSchemaName, TENANT_SLUG_PATTERN } from '@flow/api/db';
 import { ValidationFailedError } from '@flow/api/core';
 import type { FieldError } from '@flow/contracts';
+import { isValidTimeZone } from '@flow/schedule';
 
 import type { TenantContext } from './tenant-context';
 import { TenantsRepository, type TenantRow } from './tenants.repository';
@@ -76,13 +77,4 @@ function toContext(row: TenantRow): TenantContext {
     timezone: row.timezone,
     schema: tenantSchemaName(row.slug),
   };
-}
-
-function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
