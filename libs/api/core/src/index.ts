@@ -6,3 +6,4 @@ export * from './lib/http-app';
 export * from './lib/lifecycle';
 export * from './lib/logging';
 export * from './lib/metrics';
+export * from './lib/request-params';

@@ -4,7 +4,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 
-import { ValidationFailedError } from '@flow/api/core';
+import { isUuid, parsePageLimit, ValidationFailedError } from '@flow/api/core';
 import type { TenantContext } from '@flow/api/tenancy';
 import type {
   PipelineIr,
@@ -30,7 +30,6 @@ import { planSchedule } from './schedule-plan';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Pipeline rules: validation, schedule bookkeeping on every write, keyset pages, tenant scoping. */
 @Injectable()
@@ -44,7 +43,7 @@ export class PipelinesService {
     tenant: TenantContext,
     query: { limit?: string; cursor?: string },
   ): Promise<PipelineListResponse> {
-    const limit = parseLimit(query.limit);
+    const limit = parsePageLimit(query.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const afterName =
       query.cursor === undefined || query.cursor === ''
         ? null
@@ -234,27 +233,9 @@ function iso(value: Date | null): string | null {
   return value ? value.toISOString() : null;
 }
 
-function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
-
 /** Malformed ids, missing ids and other tenants' ids all answer the same 404: nothing leaks. */
 function pipelineNotFound(): NotFoundException {
   return new NotFoundException('Pipeline not found');
-}
-
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
-  const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
-  if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) {
-    throw new ValidationFailedError([
-      {
-        path: 'limit',
-        message: `must be an integer from 1 to ${MAX_PAGE_SIZE}`,
-      },
-    ]);
-  }
-  return limit;
 }
 
 function encodeCursor(lastName: string): string {

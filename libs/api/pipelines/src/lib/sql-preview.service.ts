@@ -1,14 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 
-import { ValidationFailedError } from '@flow/api/core';
+import { isUuid, ValidationFailedError } from '@flow/api/core';
 import type { TenantContext } from '@flow/api/tenancy';
 import type { SqlPreviewResponse } from '@flow/contracts';
 import { compilePreview, IrValidationError } from '@flow/pipeline-ir';
 
 import { CatalogService } from './catalog.service';
 import { PipelinesRepository } from './pipelines.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The SQL a run of a pipeline would execute, against the tenant's current (cached) catalog. */
 @Injectable()
@@ -24,7 +22,7 @@ export class SqlPreviewService {
   ): Promise<SqlPreviewResponse> {
     // One primary-key lookup scoped by tenant; the catalog comes from the cache.
     const [ir, catalog] = await Promise.all([
-      UUID.test(id) ? this.pipelines.findIr(tenant.id, id) : null,
+      isUuid(id) ? this.pipelines.findIr(tenant.id, id) : null,
       this.catalog.get(tenant.schema),
     ]);
     if (!ir) throw new NotFoundException('Pipeline not found');

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 
-import { ValidationFailedError } from '@flow/api/core';
+import { isUuid, parsePageLimit, ValidationFailedError } from '@flow/api/core';
 import type { TenantContext } from '@flow/api/tenancy';
 import type { RunListResponse, RunResponse } from '@flow/contracts';
 import type { NodeMetrics } from '@flow/pipeline-ir';
@@ -11,7 +11,6 @@ export const DEFAULT_RUNS_PAGE_SIZE = 20;
 export const MAX_RUNS_PAGE_SIZE = 100;
 /** The cursor's instant as the repository prints it: ISO 8601, UTC, microseconds. */
 const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A run as the history shows it: the contract's fields plus when a queued retry becomes claimable and per-node rows. */
 export interface RunDetail extends RunResponse {
@@ -29,7 +28,7 @@ export class RunsService {
   constructor(private readonly runs: RunsRepository) {}
 
   async trigger(tenant: TenantContext, pipelineId: string): Promise<RunDetail> {
-    const row = UUID.test(pipelineId)
+    const row = isUuid(pipelineId)
       ? await this.runs.enqueueManual(tenant.id, pipelineId)
       : null;
     if (!row) throw pipelineNotFound();
@@ -41,12 +40,16 @@ export class RunsService {
     pipelineId: string,
     query: { limit?: string; cursor?: string },
   ): Promise<RunDetailListResponse> {
-    const limit = parseLimit(query.limit);
+    const limit = parsePageLimit(
+      query.limit,
+      DEFAULT_RUNS_PAGE_SIZE,
+      MAX_RUNS_PAGE_SIZE,
+    );
     const after =
       query.cursor === undefined || query.cursor === ''
         ? null
         : decodeCursor(query.cursor);
-    const rows = UUID.test(pipelineId)
+    const rows = isUuid(pipelineId)
       ? await this.runs.listPage(tenant.id, pipelineId, limit + 1, after)
       : null;
     if (!rows) throw pipelineNotFound();
@@ -88,20 +91,6 @@ function pipelineNotFound(): NotFoundException {
   return new NotFoundException('Pipeline not found');
 }
 
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_RUNS_PAGE_SIZE;
-  const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
-  if (!(limit >= 1 && limit <= MAX_RUNS_PAGE_SIZE)) {
-    throw new ValidationFailedError([
-      {
-        path: 'limit',
-        message: `must be an integer from 1 to ${MAX_RUNS_PAGE_SIZE}`,
-      },
-    ]);
-  }
-  return limit;
-}
-
 /** The cursor carries `queued_at` to the microsecond (a JS Date would round to milliseconds) and the id. */
 function encodeCursor(queuedAt: string, id: string): string {
   return Buffer.from(JSON.stringify({ q: queuedAt, id }), 'utf8').toString(
@@ -118,7 +107,7 @@ function decodeCursor(cursor: string): { queuedAt: string; id: string } {
       typeof decoded.q === 'string' &&
       CURSOR_INSTANT.test(decoded.q) &&
       typeof decoded.id === 'string' &&
-      UUID.test(decoded.id)
+      isUuid(decoded.id)
     ) {
       return { queuedAt: decoded.q, id: decoded.id };
     }

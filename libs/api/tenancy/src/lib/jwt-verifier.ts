@@ -6,7 +6,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 
-import { FLOW_CONFIG, type FlowConfig } from '@flow/api/core';
+import { FLOW_CONFIG, isUuid, type FlowConfig } from '@flow/api/core';
 
 export class InvalidTokenError extends Error {}
 
@@ -15,7 +15,6 @@ export interface VerifiedTenantClaims {
   subject: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A verified token is trusted again for at most this long (and never past its `exp`): rotated keys take effect soon. */
 const VERIFIED_CACHE_TTL_MS = 60_000;
 const VERIFIED_CACHE_MAX = 10_000;
@@ -84,7 +83,7 @@ export class JwtVerifier {
         : new InvalidTokenError(describeJoseError(error));
     }
     const tenantId = payload['tenant_id'];
-    if (typeof tenantId !== 'string' || !UUID.test(tenantId))
+    if (typeof tenantId !== 'string' || !isUuid(tenantId))
       throw new InvalidTokenError('claim tenant_id must be a tenant id (uuid)');
     return {
       claims: {
