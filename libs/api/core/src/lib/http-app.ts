@@ -7,6 +7,7 @@ import {
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { RawServerDefault } from 'fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 
 import {
@@ -23,6 +24,30 @@ export interface HttpAppOptions {
   /** Runs before init (e.g. to register static files); may return a handler for 404s (the SPA fallback). */
   configure?: (app: NestFastifyApplication) => NotFoundFallback | undefined;
   openApi?: boolean;
+}
+
+/**
+ * JSON is the only body format. A request whose body is empty has no body, whatever its Content-Type says (cron
+ * callers POST the tick with `Content-Type: application/json` and nothing else): the route sees `undefined`, and a
+ * route that needs a body answers 400 naming it. Fastify's own JSON parser rejects an empty body; it still parses
+ * every non-empty one (prototype-poisoning keys are errors).
+ */
+function acceptEmptyJsonBodies(
+  app: NestFastifyApplication,
+  bodyLimit: number,
+): void {
+  const json = app
+    .getHttpAdapter()
+    .getInstance()
+    .getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>(
+    'application/json',
+    { bodyLimit },
+    (request, body, done) => {
+      if (body.length === 0) done(null, undefined);
+      else json(request, body.toString(), done);
+    },
+  );
 }
 
 /**
@@ -67,6 +92,7 @@ export async function createHttpApp(
     .addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
     });
+  acceptEmptyJsonBodies(app, config.bodyLimitBytes);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalFilters(new AllExceptionsFilter(options.configure?.(app)));
   app.enableShutdownHooks();

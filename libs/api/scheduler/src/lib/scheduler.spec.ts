@@ -157,6 +157,23 @@ describe(SchedulerModule.name, () => {
       await sql('DELETE FROM pipeline_runs');
     });
 
+    it.each([
+      ['an empty body', ''],
+      ['an empty object', '{}'],
+    ])(
+      'accepts a POST with Content-Type: application/json and %s, as some cron callers send it',
+      async (_case, payload) => {
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/cron/flow-scheduler-tick',
+          headers: { ...cronAuth, 'content-type': 'application/json' },
+          payload,
+        });
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toMatchObject({ skipped: false });
+      },
+    );
+
     it('answers 200 {"skipped": true, "reason": "locked"} while another session holds the lock, and records the skip', async () => {
       const holder = new Client({ connectionString: t.db.url });
       await holder.connect();
