@@ -6,7 +6,6 @@ export {
   type CompiledStatement,
   type NodeMetrics,
   type PreviewColumn,
-  type RunContext,
   type SqlPreview,
   type TargetResultRow,
 } from './lib/compile';
@@ -16,4 +15,14 @@ export {
   isIdentifier,
   quoteIdent,
 } from './lib/identifiers';
-export { assertValidIr, IR_LIMITS, validateIr } from './lib/validate-ir';
+export { AGGREGATE_FUNCTIONS } from './lib/nodes/aggregate';
+export { COMPARISON_OPS } from './lib/nodes/filter';
+export { JOIN_KINDS } from './lib/nodes/join';
+export type { NodeRole } from './lib/nodes/node-type';
+export { describeNodeType, NODE_TYPE_NAMES } from './lib/nodes/registry';
+export { CAST_TYPES, SELECT_FUNCTIONS } from './lib/nodes/select';
+export { TARGET_MODES } from './lib/nodes/target';
+export { ON_FAIL, VALIDATION_CHECKS } from './lib/nodes/validate';
+export type { RunContext } from './lib/run-context';
+export { IR_LIMITS } from './lib/validation/fields';
+export { assertValidIr, validateIr, validateNode } from './lib/validate-ir';
