@@ -1,0 +1,95 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+import {
+  DateTime,
+  Dictionary,
+  Nullable,
+  Shape,
+  StringEnum,
+  Uuid,
+} from './schema-builders';
+
+export const RunStatusSchema = StringEnum([
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+]);
+export type RunStatus = Static<typeof RunStatusSchema>;
+
+export const RunTriggerSchema = StringEnum(['schedule', 'manual'], {
+  description:
+    '`schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs.',
+});
+export type RunTrigger = Static<typeof RunTriggerSchema>;
+
+/** Rows one IR node produced (and, for a validate node, rejected) in a run. */
+export const NodeMetricsSchema = Shape('NodeMetrics', {
+  rows: Type.Integer({ minimum: 0 }),
+  rejected: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type NodeMetrics = Static<typeof NodeMetricsSchema>;
+
+export const RunResponseSchema = Shape(
+  'RunResponse',
+  {
+    id: Uuid(),
+    pipelineId: Uuid(),
+    trigger: RunTriggerSchema,
+    scheduledFor: Nullable(DateTime(), {
+      description: 'The fire this run is for; null for a manual run.',
+    }),
+    status: RunStatusSchema,
+    attempt: Type.Integer({ minimum: 1 }),
+    queuedAt: DateTime(),
+    availableAt: DateTime({
+      description:
+        'When a queued run (or its retry) becomes claimable by a worker.',
+    }),
+    startedAt: Nullable(DateTime()),
+    finishedAt: Nullable(DateTime()),
+    rowsRead: Nullable(Type.Integer({ minimum: 0 })),
+    rowsWritten: Nullable(Type.Integer({ minimum: 0 })),
+    rowsRejected: Nullable(Type.Integer({ minimum: 0 })),
+    error: Nullable(Type.String()),
+    nodeMetrics: Nullable(Dictionary(NodeMetricsSchema), {
+      description: 'Per IR node id, once the run has finished.',
+    }),
+  },
+  {
+    examples: [
+      {
+        id: '6f1c3c57-3d1e-4a5b-9d0e-2f6a8a4f1b21',
+        pipelineId: '0b8f2d1e-5c4a-4e8b-9a61-3d2f7c9e1a40',
+        trigger: 'schedule',
+        scheduledFor: '2026-12-01T09:00:00.000Z',
+        status: 'succeeded',
+        attempt: 1,
+        queuedAt: '2026-12-01T09:00:00.412Z',
+        availableAt: '2026-12-01T09:00:00.412Z',
+        startedAt: '2026-12-01T09:00:00.530Z',
+        finishedAt: '2026-12-01T09:00:01.104Z',
+        rowsRead: 1200,
+        rowsWritten: 1187,
+        rowsRejected: 13,
+        error: null,
+        nodeMetrics: {
+          orders: { rows: 1200 },
+          checked: { rows: 1187, rejected: 13 },
+          out: { rows: 1187 },
+        },
+      },
+    ],
+  },
+);
+export type RunResponse = Static<typeof RunResponseSchema>;
+
+export const RunListResponseSchema = Shape('RunListResponse', {
+  items: Type.Array(RunResponseSchema, { description: 'Newest first.' }),
+  nextCursor: Nullable(Type.String(), {
+    description:
+      'Opaque keyset cursor for the next page; null on the last page.',
+  }),
+});
+export type RunListResponse = Static<typeof RunListResponseSchema>;
