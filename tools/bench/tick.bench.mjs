@@ -3,7 +3,9 @@
 //  (b) an idle tick over 100,000 pipelines (target ≤ 10 ms), beside GET /health/live (the HTTP stack, no database),
 //      GET /health/ready (+ SELECT 1 through the pool) and the bare due query on a pg connection;
 //  (a) one tick dispatching 10,000 due pipelines (target ≤ 0.5 s and ≤ 8× the floor), beside the floor: a bare
-//      `INSERT … SELECT` of the same runs + `UPDATE` of the same pipelines' next_fire_at in one transaction.
+//      `INSERT … SELECT` of the same runs + `UPDATE` of the same pipelines' state rows (next and previous fire) in one
+//      transaction — and, for scale, the same floor against the wide layout the schedule state lived in before
+//      (`pipelines` rows with their IR and four indexes; a scratch copy, so the run compares both on the same rows).
 // Both are measured `--reps` times, alternating, with the same rows reset in between; medians are compared.
 //
 //   node tools/bench/tick.bench.mjs [--tenants 10] [--pipelines 10000] [--due 10000] [--reps 5] [--idle 60]
@@ -76,11 +78,12 @@ async function tick() {
 try {
   const [{ total, scheduled }] = (
     await db.query(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT paused AND next_fire_at IS NOT NULL)::int AS scheduled FROM pipelines`,
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT p.paused AND s.next_fire_at IS NOT NULL)::int AS scheduled
+         FROM pipelines p JOIN pipeline_state s ON s.pipeline_id = p.id`,
     )
   ).rows;
   log(`tick bench: ${total} pipelines, ${scheduled} scheduled and unpaused`);
-  await db.query('VACUUM ANALYZE pipelines, pipeline_runs');
+  await db.query('VACUUM ANALYZE pipelines, pipeline_state, pipeline_runs');
 
   // ---------------------------------------------------------------------------------------------------------------
   // (b) idle tick over all pipelines
@@ -117,7 +120,7 @@ try {
       (
         await timed(() =>
           db.query(
-            `SELECT id FROM pipelines WHERE NOT paused AND next_fire_at IS NOT NULL AND next_fire_at <= now() ORDER BY next_fire_at, id LIMIT 5000`,
+            `SELECT pipeline_id FROM pipeline_state WHERE next_fire_at IS NOT NULL AND next_fire_at <= now() ORDER BY next_fire_at, pipeline_id LIMIT 5000`,
           ),
         )
       ).ms,
@@ -130,11 +133,12 @@ try {
   await db.query(`DROP TABLE IF EXISTS bench_due`);
   await db.query(
     `CREATE TABLE bench_due AS
-     SELECT p.id, p.next_fire_at AS original_next, r.latest AS due_at
-       FROM pipelines p
-       JOIN LATERAL (SELECT max(scheduled_for) AS latest FROM pipeline_runs WHERE pipeline_id = p.id) r ON r.latest IS NOT NULL
-      WHERE NOT p.paused AND p.next_fire_at IS NOT NULL
-      ORDER BY p.id
+     SELECT s.pipeline_id AS id, s.next_fire_at AS original_next, r.latest AS due_at
+       FROM pipeline_state s
+       JOIN pipelines p ON p.id = s.pipeline_id
+       JOIN LATERAL (SELECT max(scheduled_for) AS latest FROM pipeline_runs WHERE pipeline_id = s.pipeline_id) r ON r.latest IS NOT NULL
+      WHERE NOT p.paused AND s.next_fire_at IS NOT NULL
+      ORDER BY s.pipeline_id
       LIMIT $1`,
     [DUE],
   );
@@ -148,42 +152,84 @@ try {
   // (the rest would otherwise fall due at minute boundaries during the reps). Every rep starts from this state: the
   // chosen pipelines due at their latest real fire, no runs at all.
   await db.query(
-    `UPDATE pipelines SET paused = true, next_fire_at = NULL WHERE id NOT IN (SELECT id FROM bench_due) AND NOT paused`,
+    `UPDATE pipelines SET paused = true WHERE id NOT IN (SELECT id FROM bench_due) AND NOT paused`,
+  );
+  await db.query(
+    `UPDATE pipeline_state SET next_fire_at = NULL, previous_fire_at = NULL WHERE pipeline_id NOT IN (SELECT id FROM bench_due)`,
+  );
+  // The wide layout of before (schedule state inside the pipelines rows, with their IR and indexes), for the
+  // wide floor: same rows, same values.
+  await db.query(`DROP TABLE IF EXISTS bench_wide_pipelines`);
+  await db.query(
+    `CREATE TABLE bench_wide_pipelines AS
+     SELECT p.id, p.tenant_id, p.name, p.ir, p.schedule_kind, s.schedule_since, p.paused, s.next_fire_at, s.schedule_error,
+            s.last_run_at, s.last_run_status, p.created_at, p.updated_at
+       FROM pipelines p JOIN pipeline_state s ON s.pipeline_id = p.id`,
+  );
+  await db.query(`ALTER TABLE bench_wide_pipelines ADD PRIMARY KEY (id)`);
+  await db.query(
+    `CREATE UNIQUE INDEX bench_wide_tenant_name ON bench_wide_pipelines (tenant_id, name)`,
+  );
+  await db.query(
+    `CREATE INDEX bench_wide_due ON bench_wide_pipelines (next_fire_at) WHERE NOT paused AND next_fire_at IS NOT NULL`,
+  );
+  await db.query(
+    `CREATE INDEX bench_wide_scheduled ON bench_wide_pipelines (tenant_id) WHERE schedule_kind IS NOT NULL`,
   );
   const reset = async () => {
     await db.query(`DELETE FROM pipeline_runs`);
     await db.query(
-      `UPDATE pipelines p SET next_fire_at = b.due_at FROM bench_due b WHERE b.id = p.id`,
+      `UPDATE pipeline_state s SET next_fire_at = b.due_at, previous_fire_at = NULL FROM bench_due b WHERE b.id = s.pipeline_id`,
     );
-    await db.query('VACUUM ANALYZE pipelines, pipeline_runs');
+    await db.query(
+      `UPDATE bench_wide_pipelines w SET next_fire_at = b.due_at FROM bench_due b WHERE b.id = w.id`,
+    );
+    await db.query(
+      'VACUUM ANALYZE pipelines, pipeline_state, pipeline_runs, bench_wide_pipelines',
+    );
   };
   const floorRuns = [];
+  const wideFloorRuns = [];
   const tickRuns = [];
-  for (let rep = 0; rep < REPS; rep++) {
-    await reset();
-    const floor = await timed(async () => {
+  const bareFloor = (table, due, advance) =>
+    timed(async () => {
       await db.query('BEGIN');
       const ins = await db.query(
         `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for)
-         SELECT tenant_id, id, 'schedule', next_fire_at FROM pipelines WHERE NOT paused AND next_fire_at <= now()`,
+         SELECT tenant_id, ${table.id}, 'schedule', next_fire_at FROM ${table.name} WHERE ${due}`,
       );
       const upd = await db.query(
-        `UPDATE pipelines SET next_fire_at = next_fire_at + interval '1 hour' WHERE NOT paused AND next_fire_at <= now()`,
+        `UPDATE ${table.name} SET ${advance} WHERE ${due}`,
       );
       await db.query('COMMIT');
       return { inserted: ins.rowCount, updated: upd.rowCount };
     });
+  for (let rep = 0; rep < REPS; rep++) {
+    await reset();
+    const floor = await bareFloor(
+      { name: 'pipeline_state', id: 'pipeline_id' },
+      'next_fire_at <= now()',
+      `previous_fire_at = next_fire_at, next_fire_at = next_fire_at + interval '1 hour'`,
+    );
     floorRuns.push({ ms: floor.ms, ...floor.value });
+    await reset();
+    const wide = await bareFloor(
+      { name: 'bench_wide_pipelines', id: 'id' },
+      'NOT paused AND next_fire_at <= now()',
+      `next_fire_at = next_fire_at + interval '1 hour'`,
+    );
+    wideFloorRuns.push({ ms: wide.ms, ...wide.value });
     await reset();
     const t = await tick();
     tickRuns.push(t);
     log(
-      `tick bench: rep ${rep + 1}: floor ${fmt(floor.ms)} ms (${floor.value.inserted} rows); tick ${fmt(t.httpMs)} ms over HTTP, ` +
+      `tick bench: rep ${rep + 1}: floor ${fmt(floor.ms)} ms (${floor.value.inserted} rows), wide floor ${fmt(wide.ms)} ms; tick ${fmt(t.httpMs)} ms over HTTP, ` +
         `${t.durationMs} ms in the tick (due ${t.due}, dispatched ${t.dispatched}, coalesced ${t.coalesced}, skipped ${t.skippedByPolicy}, failed ${t.failed})`,
     );
   }
 
   const floorMs = median(floorRuns.map((r) => r.ms));
+  const wideFloorMs = median(wideFloorRuns.map((r) => r.ms));
   const tickHttpMs = median(tickRuns.map((r) => r.httpMs));
   const tickServerMs = median(tickRuns.map((r) => r.durationMs));
   const dispatched = median(tickRuns.map((r) => r.dispatched));
@@ -249,9 +295,15 @@ try {
       ['measure', 'median ms', 'runs ms', 'target'],
       [
         [
-          'floor: INSERT … SELECT + UPDATE (1 txn)',
+          'floor: INSERT … SELECT + UPDATE pipeline_state (1 txn)',
           fmt(floorMs),
           floorRuns.map((r) => fmt(r.ms, 0)).join(' '),
+          '',
+        ],
+        [
+          'wide floor: the same against the old wide pipelines rows',
+          fmt(wideFloorMs),
+          wideFloorRuns.map((r) => fmt(r.ms, 0)).join(' '),
           '',
         ],
         [
@@ -270,7 +322,8 @@ try {
     ),
   );
   out.push(
-    `tick / floor = ${fmt(ratio)}× (target ≤ 8×); ${tickHttpMs <= 500 && ratio <= 8 ? 'both targets met' : 'a target is MISSED'}`,
+    `tick / floor = ${fmt(ratio)}× (target ≤ 8×); wide floor / floor = ${fmt(wideFloorMs / floorMs)}×; ` +
+      `${tickHttpMs <= 500 && ratio <= 8 ? 'both targets met' : 'a target is MISSED'}`,
   );
   console.log(out.join('\n'));
   if (args.json) {
@@ -293,8 +346,10 @@ try {
           },
           dispatch: {
             floorRuns,
+            wideFloorRuns,
             tickRuns,
             floorMs,
+            wideFloorMs,
             tickHttpMs,
             tickServerMs,
             ratio,

@@ -134,7 +134,8 @@ describe('auth and tenant isolation on the real routes', () => {
   const bravoChecksum = async (): Promise<string> =>
     (
       await t.db.dataSource.query(
-        `SELECT md5(coalesce((SELECT string_agg(p::text, '|' ORDER BY id) FROM pipelines p WHERE tenant_id = $1), '') ||
+        `SELECT md5(coalesce((SELECT string_agg(p::text || s::text, '|' ORDER BY p.id)
+                                FROM pipelines p JOIN pipeline_state s ON s.pipeline_id = p.id WHERE p.tenant_id = $1), '') ||
                     coalesce((SELECT string_agg(r::text, '|' ORDER BY id) FROM pipeline_runs r WHERE tenant_id = $1), '') ||
                     (SELECT count(*)::text FROM tenant_bravo.bravo_secret_out)) AS sum`,
         [bravo.id],

@@ -117,7 +117,8 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
   async function shiftOneMinute(shift: number): Promise<void> {
     await db.dataSource.transaction(async (manager) => {
       await manager.query(
-        `UPDATE pipelines SET next_fire_at = next_fire_at - interval '1 minute', schedule_since = schedule_since - interval '1 minute'`,
+        `UPDATE pipeline_state SET next_fire_at = next_fire_at - interval '1 minute', previous_fire_at = previous_fire_at - interval '1 minute',
+                                   schedule_since = schedule_since - interval '1 minute'`,
       );
       for (const [index, group] of GROUPS.entries()) {
         await manager.query(
@@ -159,9 +160,13 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
         Math.floor(perGroup) + (index < PIPELINES % GROUPS.length ? 1 : 0);
       // Set-based: one INSERT … SELECT per group, spread over the tenants.
       await sql(
-        `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
-         SELECT ($1::uuid[])[1 + g % $6], $2 || '-' || g, $3::jsonb, $4, $5, $7
-           FROM generate_series(1, $8) AS g`,
+        `WITH p AS (
+           INSERT INTO pipelines (tenant_id, name, ir, schedule_kind)
+           SELECT ($1::uuid[])[1 + g % $6], $2 || '-' || g, $3::jsonb, $4 FROM generate_series(1, $8) AS g
+           RETURNING id, tenant_id
+         )
+         INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at)
+         SELECT id, tenant_id, $5::timestamptz, $7::timestamptz FROM p`,
         [
           tenants.map((t) => t.id),
           `g${index}`,
@@ -207,7 +212,7 @@ describe('exactly once under load (3 api processes, concurrent ticks, simulated 
       `SELECT max(started_at) AS until FROM scheduler_ticks WHERE outcome = 'dispatched'`,
     );
     const [{ since: finalSince }] = await sql<{ since: Date }>(
-      `SELECT min(schedule_since) AS since FROM pipelines`,
+      `SELECT min(schedule_since) AS since FROM pipeline_state`,
     );
     let expectedRuns = 0;
     let missed = 0;

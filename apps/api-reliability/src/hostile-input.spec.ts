@@ -468,7 +468,8 @@ describe('hostile input on the pipeline write routes', () => {
   const checksum = async (): Promise<string> =>
     (
       await t.db.dataSource.query(
-        `SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY p.id), '')) AS sum FROM pipelines p`,
+        `SELECT md5(coalesce(string_agg(p::text || s::text, '|' ORDER BY p.id), '')) AS sum
+           FROM pipelines p JOIN pipeline_state s ON s.pipeline_id = p.id`,
       )
     )[0].sum;
 

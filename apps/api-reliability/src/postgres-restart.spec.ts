@@ -95,8 +95,13 @@ describe('PostgreSQL restart under a running api', () => {
     const fire = new Date(Math.floor(now.getTime() / MINUTE) * MINUTE);
     const insert = (prefix: string, count: number, nextFireAt: Date) =>
       sql(
-        `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
-         SELECT $1, $2 || g, $3::jsonb, 'cron', $4, $5 FROM generate_series(1, $6) AS g`,
+        `WITH p AS (
+           INSERT INTO pipelines (tenant_id, name, ir, schedule_kind)
+           SELECT $1, $2 || g, $3::jsonb, 'cron' FROM generate_series(1, $6) AS g
+           RETURNING id, tenant_id
+         )
+         INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at)
+         SELECT id, tenant_id, $4::timestamptz, $5::timestamptz FROM p`,
         [
           tenantId,
           prefix,
@@ -130,7 +135,7 @@ describe('PostgreSQL restart under a running api', () => {
     await side.connect();
     await side.query('BEGIN');
     await side.query(
-      `SELECT 1 FROM pipelines WHERE name = 'during-1' FOR UPDATE`,
+      `SELECT 1 FROM pipeline_state s JOIN pipelines p ON p.id = s.pipeline_id WHERE p.name = 'during-1' FOR UPDATE OF s`,
     );
     const inFlight = tick();
     await waitFor(
@@ -185,7 +190,7 @@ describe('PostgreSQL restart under a running api', () => {
     }>(
       `SELECT count(*)::int AS runs,
               (SELECT count(*)::int FROM (SELECT 1 FROM pipeline_runs GROUP BY pipeline_id, scheduled_for HAVING count(*) > 1) d) AS duplicates,
-              (SELECT count(*)::int FROM pipelines WHERE next_fire_at <= $1) AS "stillDue"
+              (SELECT count(*)::int FROM pipeline_state WHERE next_fire_at <= $1) AS "stillDue"
          FROM pipeline_runs`,
       [fire],
     );

@@ -18,9 +18,12 @@ const TENANTS = 10;
 const PER_TENANT = 1_000;
 const ITERATIONS = CHAOS ? 5_000 : 600;
 
-const LIST_SQL = `SELECT id, name, schedule_kind, paused, last_run_at, last_run_status, updated_at
-  FROM pipelines WHERE tenant_id = $1 AND ($2::text IS NULL OR name > $2) ORDER BY name LIMIT $3`;
+const LIST_SQL = `SELECT p.id, p.name, p.schedule_kind, p.paused, s.last_run_at, s.last_run_status, p.updated_at
+  FROM pipelines p JOIN pipeline_state s ON s.pipeline_id = p.id
+ WHERE p.tenant_id = $1 AND ($2::text IS NULL OR p.name > $2) ORDER BY p.name LIMIT $3`;
 const IR_SQL = `SELECT ir FROM pipelines WHERE tenant_id = $1 AND id = $2`;
+/** The tenant-owned tables the k6 reads touch. */
+const RLS_TABLES = ['pipelines', 'pipeline_state', 'pipeline_runs'];
 
 describe('row-level security: cost on the k6 read queries', () => {
   let t: TestApp;
@@ -36,9 +39,14 @@ describe('row-level security: cost on the k6 read queries', () => {
     for (let i = 0; i < TENANTS; i++) {
       const tenant = await t.createTenant(`rls-${i}`);
       const [{ id }] = await t.db.dataSource.query(
-        `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
-         SELECT $1, 'pipeline-' || lpad(g::text, 5, '0'), $2::jsonb, 'cron', now(), now() + interval '1 hour' FROM generate_series(1, $3) g
-         RETURNING id`,
+        `WITH p AS (
+           INSERT INTO pipelines (tenant_id, name, ir, schedule_kind)
+           SELECT $1, 'pipeline-' || lpad(g::text, 5, '0'), $2::jsonb, 'cron' FROM generate_series(1, $3) g
+           RETURNING id, tenant_id
+         )
+         INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at)
+         SELECT id, tenant_id, now(), now() + interval '1 hour' FROM p
+         RETURNING pipeline_id AS id`,
         [
           tenant.id,
           JSON.stringify({
@@ -69,13 +77,13 @@ describe('row-level security: cost on the k6 read queries', () => {
         pipelineId: id,
       });
     }
-    await t.db.dataSource.query('ANALYZE pipelines');
+    await t.db.dataSource.query('ANALYZE pipelines, pipeline_state');
     // The app connects as the owner (superuser here): RLS never applies to it. The probe plays a non-owner app role.
     await t.db.dataSource.query(
       `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'flow_rls_probe') THEN CREATE ROLE flow_rls_probe NOLOGIN; END IF; END $$`,
     );
     await t.db.dataSource.query(
-      `GRANT SELECT ON pipelines, pipeline_runs TO flow_rls_probe`,
+      `GRANT SELECT ON pipelines, pipeline_state, pipeline_runs TO flow_rls_probe`,
     );
     probe = new Client({
       connectionString: t.db.url,
@@ -88,7 +96,9 @@ describe('row-level security: cost on the k6 read queries', () => {
   afterAll(async () => {
     await probe?.end().catch(() => undefined);
     await t?.db.dataSource
-      .query('REVOKE ALL ON pipelines, pipeline_runs FROM flow_rls_probe')
+      .query(
+        'REVOKE ALL ON pipelines, pipeline_state, pipeline_runs FROM flow_rls_probe',
+      )
       .catch(() => undefined);
     await t?.close();
   });
@@ -153,23 +163,17 @@ describe('row-level security: cost on the k6 read queries', () => {
     const enable = async (on: boolean) => {
       const admin = t.db.dataSource;
       if (on) {
-        await admin.query(`ALTER TABLE pipelines ENABLE ROW LEVEL SECURITY`);
-        await admin.query(
-          `ALTER TABLE pipeline_runs ENABLE ROW LEVEL SECURITY`,
-        );
-        await admin.query(
-          `CREATE POLICY tenant_wall ON pipelines USING (tenant_id = nullif(current_setting('flow.tenant_id', true), '')::uuid)`,
-        );
-        await admin.query(
-          `CREATE POLICY tenant_wall ON pipeline_runs USING (tenant_id = nullif(current_setting('flow.tenant_id', true), '')::uuid)`,
-        );
+        for (const table of RLS_TABLES) {
+          await admin.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+          await admin.query(
+            `CREATE POLICY tenant_wall ON ${table} USING (tenant_id = nullif(current_setting('flow.tenant_id', true), '')::uuid)`,
+          );
+        }
       } else {
-        await admin.query(`DROP POLICY IF EXISTS tenant_wall ON pipelines`);
-        await admin.query(`DROP POLICY IF EXISTS tenant_wall ON pipeline_runs`);
-        await admin.query(`ALTER TABLE pipelines DISABLE ROW LEVEL SECURITY`);
-        await admin.query(
-          `ALTER TABLE pipeline_runs DISABLE ROW LEVEL SECURITY`,
-        );
+        for (const table of RLS_TABLES) {
+          await admin.query(`DROP POLICY IF EXISTS tenant_wall ON ${table}`);
+          await admin.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
+        }
       }
     };
     // Alternate blocks so that noise from the shared machine lands on both sides.

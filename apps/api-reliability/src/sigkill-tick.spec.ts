@@ -64,8 +64,13 @@ describe('SIGKILL of an api process in the middle of a tick', () => {
     const [{ now }] = await sql<{ now: Date }>('SELECT now() AS now');
     const fire = new Date(Math.floor(now.getTime() / MINUTE) * MINUTE);
     await sql(
-      `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
-       SELECT $1, 'p-' || g, $2::jsonb, 'cron', $3, $4 FROM generate_series(1, $5) AS g`,
+      `WITH p AS (
+         INSERT INTO pipelines (tenant_id, name, ir, schedule_kind)
+         SELECT $1, 'p-' || g, $2::jsonb, 'cron' FROM generate_series(1, $5) AS g
+         RETURNING id, tenant_id
+       )
+       INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at)
+       SELECT id, tenant_id, $3::timestamptz, $4::timestamptz FROM p`,
       [
         tenant.id,
         JSON.stringify({
@@ -81,20 +86,21 @@ describe('SIGKILL of an api process in the middle of a tick', () => {
     const checksum = async () =>
       (
         await sql<{ sum: string }>(
-          `SELECT md5(string_agg(id::text || next_fire_at::text, ',' ORDER BY id)) AS sum FROM pipelines`,
+          `SELECT md5(string_agg(pipeline_id::text || next_fire_at::text, ',' ORDER BY pipeline_id)) AS sum FROM pipeline_state`,
         )
       )[0].sum;
     const before = await checksum();
 
     // Lock a pipeline of the third batch (the tick reads due pipelines in (next_fire_at, id) order, 5,000 at a time).
     const [{ id: blocker }] = await sql<{ id: string }>(
-      `SELECT id FROM pipelines ORDER BY next_fire_at, id OFFSET 12000 LIMIT 1`,
+      `SELECT pipeline_id AS id FROM pipeline_state ORDER BY next_fire_at, pipeline_id OFFSET 12000 LIMIT 1`,
     );
     side = await sideConnection(db.url, 'reliability-row-lock');
     await side.query('BEGIN');
-    await side.query('SELECT 1 FROM pipelines WHERE id = $1 FOR UPDATE', [
-      blocker,
-    ]);
+    await side.query(
+      'SELECT 1 FROM pipeline_state WHERE pipeline_id = $1 FOR UPDATE',
+      [blocker],
+    );
 
     const started = performance.now();
     const killedTick = http<TickResult>(
@@ -172,7 +178,7 @@ describe('SIGKILL of an api process in the middle of a tick', () => {
          FROM pipeline_runs`,
     );
     const [{ stillDue }] = await sql<{ stillDue: number }>(
-      `SELECT count(*)::int AS "stillDue" FROM pipelines WHERE next_fire_at <= now()`,
+      `SELECT count(*)::int AS "stillDue" FROM pipeline_state WHERE next_fire_at <= now()`,
     );
     report('sigkill-mid-tick', {
       due: DUE,

@@ -27,8 +27,9 @@ import { createSourceTables } from './source-tables';
  *   skipped; some pipelines miss their latest fire, so the status page shows amber lag), and `last_run_at/status`.
  *
  * Pipelines are inserted set-based (one statement per tenant). Every IR passes `validateIr` (what the API applies on
- * write); `schedule_kind`, `schedule_since` and `next_fire_at` are computed with `@flow/schedule` once per distinct
- * schedule, as if the pipelines had been created (and ticked) since `schedule_since` = 30 days ago, on the hour.
+ * write); `schedule_kind` and the state row's `schedule_since`, `next_fire_at` and `previous_fire_at` are computed with
+ * `@flow/schedule` once per distinct schedule, as if the pipelines had been created (and ticked) since `schedule_since`
+ * = 30 days ago, on the hour.
  * Idempotent per tenant: existing tables, rows, pipelines (by name) and runs are kept.
  */
 export interface PerfSeedOptions {
@@ -589,7 +590,11 @@ async function insertPipelines(
   const since = new Date(
     Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 30 * DAY_MS,
   );
-  const nextFire = new Map<string, Date | null>();
+  // The schedule state as the tick would have left it: the first fire after now and the one before it.
+  const fireState = new Map<
+    string,
+    { next: Date | null; previous: Date | null }
+  >();
   const rows = perfPipelineSpecs(options.pipelines, options.allScheduled).map(
     (spec) => {
       const errors = validateIr(spec.ir, 'ir');
@@ -598,17 +603,28 @@ async function insertPipelines(
           `seed perf: invalid IR for ${spec.name}: ${JSON.stringify(errors)}`,
         );
       const schedule = spec.ir.schedule ?? null;
-      let next: Date | null = null;
+      let state: { next: Date | null; previous: Date | null } = {
+        next: null,
+        previous: null,
+      };
       if (schedule && !spec.paused) {
         const key = JSON.stringify(schedule);
-        if (!nextFire.has(key)) {
-          const [first] = getCompiledSchedule(schedule, {
+        let known = fireState.get(key);
+        if (!known) {
+          const compiled = getCompiledSchedule(schedule, {
             timezone: tenant.timezone,
             anchor: since,
-          }).nextFireTimes(now, 1);
-          nextFire.set(key, first ?? null);
+          });
+          const [first] = compiled.nextFireTimes(now, 1);
+          const before = compiled.previousFireTime(now);
+          known = {
+            next: first ?? null,
+            previous:
+              before && before.getTime() > since.getTime() ? before : null,
+          };
+          fireState.set(key, known);
         }
-        next = nextFire.get(key) ?? null;
+        state = known;
       }
       return {
         name: spec.name,
@@ -616,17 +632,25 @@ async function insertPipelines(
         paused: spec.paused,
         kind: schedule?.type ?? null,
         since: schedule ? since.toISOString() : null,
-        next: next?.toISOString() ?? null,
+        next: state.next?.toISOString() ?? null,
+        previous: state.previous?.toISOString() ?? null,
       };
     },
   );
   const inserted = await queryRows<{ id: string }>(
     dataSource,
-    `INSERT INTO pipelines (tenant_id, name, ir, paused, schedule_kind, schedule_since, next_fire_at, created_at, updated_at)
-     SELECT $1, x.name, x.ir, x.paused, x.kind, x.since, x.next, $3, $3
-       FROM jsonb_to_recordset($2::jsonb) AS x(name text, ir jsonb, paused boolean, kind text, since timestamptz, next timestamptz)
-     ON CONFLICT (tenant_id, name) DO NOTHING
-     RETURNING id`,
+    `WITH x AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb)
+         AS x(name text, ir jsonb, paused boolean, kind text, since timestamptz, next timestamptz, previous timestamptz)
+     ), p AS (
+       INSERT INTO pipelines (tenant_id, name, ir, paused, schedule_kind, created_at, updated_at)
+       SELECT $1, x.name, x.ir, x.paused, x.kind, $3, $3 FROM x
+       ON CONFLICT (tenant_id, name) DO NOTHING
+       RETURNING id, name
+     )
+     INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at, previous_fire_at)
+     SELECT p.id, $1, x.since, x.next, x.previous FROM p JOIN x ON x.name = p.name
+     RETURNING pipeline_id AS id`,
     [tenant.id, JSON.stringify(rows), since],
   );
   const [{ total }] = await queryRows<{ total: number }>(
@@ -659,10 +683,11 @@ async function insertHistory(
   );
   const pipelines = await queryRows<HistoryPipeline>(
     dataSource,
-    `SELECT id, name, (ir -> 'schedule')::text AS schedule_json, schedule_since
-       FROM pipelines
-      WHERE tenant_id = $1 AND schedule_kind IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM pipeline_runs r WHERE r.pipeline_id = pipelines.id)`,
+    `SELECT p.id, p.name, (p.ir -> 'schedule')::text AS schedule_json, s.schedule_since
+       FROM pipelines p
+       JOIN pipeline_state s ON s.pipeline_id = p.id
+      WHERE p.tenant_id = $1 AND p.schedule_kind IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM pipeline_runs r WHERE r.pipeline_id = p.id)`,
     [tenant.id],
   );
   const fireCache = new Map<string, Date[]>();
@@ -736,12 +761,12 @@ async function insertHistory(
     [tenant.id, JSON.stringify(runs)],
   );
   await dataSource.query(
-    `UPDATE pipelines p SET last_run_at = r.started_at, last_run_status = r.status
+    `UPDATE pipeline_state s SET last_run_at = r.started_at, last_run_status = r.status
        FROM (SELECT DISTINCT ON (pipeline_id) pipeline_id, started_at, status
                FROM pipeline_runs
               WHERE tenant_id = $1 AND started_at IS NOT NULL
               ORDER BY pipeline_id, started_at DESC) r
-      WHERE p.id = r.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at < r.started_at)`,
+      WHERE s.pipeline_id = r.pipeline_id AND (s.last_run_at IS NULL OR s.last_run_at < r.started_at)`,
     [tenant.id],
   );
   return inserted.length;

@@ -297,8 +297,8 @@ const ir = (schedule: Schedule | null, target: string): PipelineIr => ({
  * Tenant B: one scheduled pipeline that tenant A must never see.
  *
  * The pipelines are created through the api; then, like the scheduler's own integration test, their
- * `schedule_since` / `last_run_at` are rewritten with SQL so that the expected fire is fixed relative to the
- * database's clock: an hourly interval anchored 30 minutes ago, a run 1 minute after it (lag 1 min, green) or 12
+ * state (`schedule_since`, the fires around now, `last_run_at`) is rewritten with SQL so that the expected fire is
+ * fixed relative to the database's clock: an hourly interval anchored 30 minutes ago, a run 1 minute after it (lag 1 min, green) or 12
  * minutes after it (lag 12 min, amber).
  */
 async function seed(
@@ -366,8 +366,17 @@ async function seed(
     const since = new Date(expected.getTime() - 3 * 60 * MINUTE);
     const setRun = (id: string, lastRunAt: Date, status: string) =>
       client.query(
-        'UPDATE pipelines SET schedule_since = $2, last_run_at = $3, last_run_status = $4 WHERE id = $1',
-        [id, since, lastRunAt, status],
+        `UPDATE pipeline_state
+            SET schedule_since = $2, previous_fire_at = $5, next_fire_at = $6, last_run_at = $3, last_run_status = $4
+          WHERE pipeline_id = $1`,
+        [
+          id,
+          since,
+          lastRunAt,
+          status,
+          expected,
+          new Date(expected.getTime() + 60 * MINUTE),
+        ],
       );
     await setRun(
       onTime,

@@ -252,6 +252,102 @@ describe(PipelinesModule.name, () => {
       );
     });
 
+    it('keeps exactly one pipeline_state row per pipeline, in step with it, through create, edit, pause, resume and delete', async () => {
+      const stateOf = async (id: string) =>
+        (await t.db.dataSource.query(
+          `SELECT s.tenant_id, s.schedule_since, s.next_fire_at, s.previous_fire_at, s.schedule_error
+             FROM pipeline_state s WHERE s.pipeline_id = $1`,
+          [id],
+        )) as {
+          tenant_id: string;
+          schedule_since: Date | null;
+          next_fire_at: Date | null;
+          previous_fire_at: Date | null;
+          schedule_error: string | null;
+        }[];
+      const patch = (id: string, payload: object) =>
+        t.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/pipelines/${id}`,
+          headers: acmeAuth,
+          payload,
+        });
+      const created = (
+        await create({
+          name: 'stateful',
+          ir: irWith({
+            type: 'cron',
+            expression: '*/10 * * * *',
+            timezone: 'UTC',
+          }),
+        })
+      ).json<PipelineResponse>();
+      const [fresh] = await stateOf(created.id);
+      expect(fresh.tenant_id).toBe(acme.id);
+      expect(fresh.next_fire_at?.toISOString()).toBe(created.nextFireAt);
+      // A new schedule expects nothing before it began.
+      expect(fresh.previous_fire_at).toBeNull();
+      expect(fresh.schedule_since?.getUTCSeconds()).toBe(0);
+
+      await patch(created.id, { name: 'stateful-renamed' });
+      expect(await stateOf(created.id)).toEqual([fresh]);
+
+      await patch(created.id, { paused: true });
+      expect(await stateOf(created.id)).toEqual([
+        { ...fresh, next_fire_at: null, previous_fire_at: null },
+      ]);
+
+      // As if the schedule had been set two hours ago: resuming expects its latest fire and the one after now.
+      await t.db.dataSource.query(
+        `UPDATE pipeline_state SET schedule_since = schedule_since - interval '2 hours', schedule_error = 'stale'
+          WHERE pipeline_id = $1`,
+        [created.id],
+      );
+      const resumed = (
+        await patch(created.id, { paused: false })
+      ).json<PipelineResponse>();
+      const now = (await dbNow()).getTime();
+      const tenMinutes = 10 * 60_000;
+      const [afterResume] = await stateOf(created.id);
+      expect(afterResume.previous_fire_at?.getTime()).toBe(
+        Math.floor(now / tenMinutes) * tenMinutes,
+      );
+      expect(afterResume.next_fire_at?.toISOString()).toBe(resumed.nextFireAt);
+      expect(afterResume.next_fire_at?.getTime()).toBe(
+        (Math.floor(now / tenMinutes) + 1) * tenMinutes,
+      );
+      expect(afterResume.schedule_error).toBeNull();
+
+      await t.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/pipelines/${created.id}`,
+        headers: acmeAuth,
+      });
+      expect(await stateOf(created.id)).toEqual([]);
+
+      // A pipeline inserted behind the api's back still gets its (empty) state row.
+      const [{ id: raw }] = await t.db.dataSource.query(
+        `INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'raw-insert', '{"version":1,"nodes":[]}') RETURNING id`,
+        [acme.id],
+      );
+      expect(await stateOf(raw)).toEqual([
+        {
+          tenant_id: acme.id,
+          schedule_since: null,
+          next_fire_at: null,
+          previous_fire_at: null,
+          schedule_error: null,
+        },
+      ]);
+      const [{ orphans }] = await t.db.dataSource.query(
+        `SELECT count(*)::int AS orphans
+           FROM pipelines p FULL JOIN pipeline_state s ON s.pipeline_id = p.id
+          WHERE p.id IS NULL OR s.pipeline_id IS NULL OR s.tenant_id <> p.tenant_id`,
+      );
+      expect(orphans).toBe(0);
+      await t.db.dataSource.query(`DELETE FROM pipelines WHERE id = $1`, [raw]);
+    });
+
     it('deletes, after which the pipeline is gone', async () => {
       const created = (
         await create({ name: 'to-delete', ir: irWith() })

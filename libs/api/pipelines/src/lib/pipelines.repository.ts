@@ -14,6 +14,7 @@ export interface PipelineRow {
   schedule_since: Date | null;
   paused: boolean;
   next_fire_at: Date | null;
+  previous_fire_at: Date | null;
   last_run_at: Date | null;
   last_run_status: RunStatus | null;
   created_at: Date;
@@ -38,11 +39,17 @@ export interface PipelineWrite {
   scheduleKind: ScheduleKind | null;
   scheduleSince: Date | null;
   nextFireAt: Date | null;
+  previousFireAt: Date | null;
 }
 
-const COLUMNS = `id, tenant_id, name, ir, schedule_kind, schedule_since, paused, next_fire_at, last_run_at, last_run_status, created_at, updated_at`;
+/** A pipeline row with its state row (`p` and `s`): what every single-pipeline read and write returns. */
+const COLUMNS = `p.id, p.tenant_id, p.name, p.ir, p.schedule_kind, s.schedule_since, p.paused, s.next_fire_at, s.previous_fire_at,
+  s.last_run_at, s.last_run_status, p.created_at, p.updated_at`;
 
-/** Queries on `pipelines`, always scoped by tenant: another tenant's id simply finds nothing. */
+/**
+ * Queries on `pipelines` and their `pipeline_state` rows, always scoped by tenant: another tenant's id simply finds
+ * nothing. Every write of a pipeline's schedule writes both rows in one statement.
+ */
 @Injectable()
 export class PipelinesRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -55,10 +62,11 @@ export class PipelinesRepository {
   ): Promise<PipelineListRow[]> {
     return queryRows(
       this.dataSource,
-      `SELECT id, name, schedule_kind, paused, last_run_at, last_run_status, updated_at
-         FROM pipelines
-        WHERE tenant_id = $1 AND ($2::text IS NULL OR name > $2)
-        ORDER BY name
+      `SELECT p.id, p.name, p.schedule_kind, p.paused, s.last_run_at, s.last_run_status, p.updated_at
+         FROM pipelines p
+         JOIN pipeline_state s ON s.pipeline_id = p.id
+        WHERE p.tenant_id = $1 AND ($2::text IS NULL OR p.name > $2)
+        ORDER BY p.name
         LIMIT $3`,
       [tenantId, afterName, limit],
     );
@@ -72,7 +80,9 @@ export class PipelinesRepository {
   ): Promise<PipelineRow | null> {
     const rows = await queryRows<PipelineRow>(
       manager,
-      `SELECT ${COLUMNS} FROM pipelines WHERE tenant_id = $1 AND id = $2 ${lock ? 'FOR UPDATE' : ''}`,
+      // FOR UPDATE locks both rows: an edit waits for a tick that is advancing this pipeline, then sees its result.
+      `SELECT ${COLUMNS} FROM pipelines p JOIN pipeline_state s ON s.pipeline_id = p.id
+        WHERE p.tenant_id = $1 AND p.id = $2 ${lock ? 'FOR UPDATE' : ''}`,
       [tenantId, id],
     );
     return rows[0] ?? null;
@@ -101,11 +111,19 @@ export class PipelinesRepository {
     write: PipelineWrite,
     manager: EntityManager,
   ): Promise<PipelineRow> {
+    // The state row is written in the same statement (the insert trigger then finds it present and adds nothing).
     const rows = await queryRows<PipelineRow>(
       manager,
-      `INSERT INTO pipelines (tenant_id, name, ir, paused, schedule_kind, schedule_since, next_fire_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       RETURNING ${COLUMNS}`,
+      `WITH p AS (
+         INSERT INTO pipelines (tenant_id, name, ir, paused, schedule_kind)
+         VALUES ($1, $2, $3, $4, $5)
+         RETURNING *
+       ), s AS (
+         INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at, previous_fire_at)
+         SELECT id, tenant_id, $6, $7, $8 FROM p
+         RETURNING *
+       )
+       SELECT ${COLUMNS} FROM p JOIN s ON s.pipeline_id = p.id`,
       [
         tenantId,
         write.name,
@@ -114,6 +132,7 @@ export class PipelinesRepository {
         write.scheduleKind,
         write.scheduleSince,
         write.nextFireAt,
+        write.previousFireAt,
       ],
     );
     return rows[0];
@@ -127,11 +146,18 @@ export class PipelinesRepository {
   ): Promise<PipelineRow> {
     const rows = await queryRows<PipelineRow>(
       manager,
-      `UPDATE pipelines
-          SET name = $3, ir = $4, paused = $5, schedule_kind = $6, schedule_since = $7, next_fire_at = $8,
-              schedule_error = NULL, updated_at = now()
-        WHERE tenant_id = $1 AND id = $2
-        RETURNING ${COLUMNS}`,
+      `WITH p AS (
+         UPDATE pipelines
+            SET name = $3, ir = $4, paused = $5, schedule_kind = $6, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2
+          RETURNING *
+       ), s AS (
+         UPDATE pipeline_state
+            SET schedule_since = $7, next_fire_at = $8, previous_fire_at = $9, schedule_error = NULL, changed_at = clock_timestamp()
+          WHERE pipeline_id = (SELECT id FROM p)
+          RETURNING *
+       )
+       SELECT ${COLUMNS} FROM p JOIN s ON s.pipeline_id = p.id`,
       [
         tenantId,
         id,
@@ -141,6 +167,7 @@ export class PipelinesRepository {
         write.scheduleKind,
         write.scheduleSince,
         write.nextFireAt,
+        write.previousFireAt,
       ],
     );
     return rows[0];

@@ -147,6 +147,7 @@ export class PipelinesService {
           scheduleKind: current.schedule_kind,
           scheduleSince: current.schedule_since,
           nextFireAt: current.next_fire_at,
+          previousFireAt: current.previous_fire_at,
         };
         const schedule = planSchedule(
           previous,

@@ -6,6 +6,8 @@ export interface ScheduleState {
   /** When the current schedule began; fires at or before it are never expected nor replayed. */
   scheduleSince: Date | null;
   nextFireAt: Date | null;
+  /** The fire just before `nextFireAt` when that is after `scheduleSince`: the fire a status page expects to have run. */
+  previousFireAt: Date | null;
 }
 
 export interface PreviousPipelineState extends ScheduleState {
@@ -19,6 +21,7 @@ export interface PreviousPipelineState extends ScheduleState {
  * - pausing clears `next_fire_at`; resuming computes the first fire after `now` (fires missed while paused are
  *   skipped, like Airflow's unpause without catchup and Temporal's resume);
  * - an edit that leaves the schedule and the pause state alone keeps `next_fire_at`.
+ * `previous_fire_at` follows `next_fire_at`: the fire just before it (if after `schedule_since`), null while paused.
  */
 export function planSchedule(
   previous: PreviousPipelineState | null,
@@ -29,7 +32,12 @@ export function planSchedule(
 ): ScheduleState {
   const schedule = ir.schedule ?? null;
   if (!schedule)
-    return { scheduleKind: null, scheduleSince: null, nextFireAt: null };
+    return {
+      scheduleKind: null,
+      scheduleSince: null,
+      nextFireAt: null,
+      previousFireAt: null,
+    };
   const unchanged =
     previous !== null &&
     previous.scheduleSince !== null &&
@@ -40,21 +48,33 @@ export function planSchedule(
     ? (previous.scheduleSince as Date)
     : new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   if (paused)
-    return { scheduleKind: schedule.type, scheduleSince, nextFireAt: null };
+    return {
+      scheduleKind: schedule.type,
+      scheduleSince,
+      nextFireAt: null,
+      previousFireAt: null,
+    };
   if (unchanged && !previous.paused)
     return {
       scheduleKind: schedule.type,
       scheduleSince,
       nextFireAt: previous.nextFireAt,
+      previousFireAt: previous.previousFireAt,
     };
-  const [first] = getCompiledSchedule(schedule, {
+  const compiled = getCompiledSchedule(schedule, {
     timezone: tenantTimezone,
     anchor: scheduleSince,
-  }).nextFireTimes(now, 1);
+  });
+  const [first] = compiled.nextFireTimes(now, 1);
+  const before = compiled.previousFireTime(now);
   return {
     scheduleKind: schedule.type,
     scheduleSince,
     nextFireAt: first ?? null,
+    previousFireAt:
+      before !== null && before.getTime() > scheduleSince.getTime()
+        ? before
+        : null,
   };
 }
 

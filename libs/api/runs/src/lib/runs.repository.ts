@@ -56,7 +56,7 @@ const RUN_COLUMNS = `id, pipeline_id, trigger, scheduled_for, status, attempt, q
 const BACKOFF_SQL = (attempt: string, base: string, max: string) =>
   `now() + make_interval(secs => least(${base}::double precision * power(2, greatest(${attempt} - 1, 0)), ${max}::double precision) / 1000.0)`;
 
-/** Queries on `pipeline_runs` (and the `pipelines` columns a run's outcome updates). */
+/** Queries on `pipeline_runs` (and the `pipeline_state` columns a run's outcome updates). */
 @Injectable()
 export class RunsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -125,9 +125,9 @@ export class RunsRepository {
            FROM next WHERE r.id = next.id
          RETURNING r.id, r.tenant_id, r.pipeline_id, r.worker_id, r.attempt, r.started_at
        ), shown AS (
-         UPDATE pipelines p SET last_run_status = 'running', last_run_at = c.started_at
+         UPDATE pipeline_state s SET last_run_status = 'running', last_run_at = c.started_at, changed_at = clock_timestamp()
            FROM claimed c
-          WHERE p.id = c.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= c.started_at)
+          WHERE s.pipeline_id = c.pipeline_id AND (s.last_run_at IS NULL OR s.last_run_at <= c.started_at)
        )
        SELECT c.*, t.slug AS tenant_slug FROM claimed c JOIN tenants t ON t.id = c.tenant_id`,
       [workerId, limit],
@@ -202,8 +202,8 @@ export class RunsRepository {
           WHERE id = $1 AND worker_id = $2 AND attempt = $3 AND status = 'running'
           RETURNING pipeline_id, started_at
        ), shown AS (
-         UPDATE ${schema}.pipelines p SET last_run_status = 'succeeded', last_run_at = d.started_at
-           FROM done d WHERE p.id = d.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= d.started_at)
+         UPDATE ${schema}.pipeline_state s SET last_run_status = 'succeeded', last_run_at = d.started_at, changed_at = clock_timestamp()
+           FROM done d WHERE s.pipeline_id = d.pipeline_id AND (s.last_run_at IS NULL OR s.last_run_at <= d.started_at)
        )
        SELECT 1 FROM done`,
       [
@@ -242,8 +242,8 @@ export class RunsRepository {
           WHERE r.id = $1 AND r.worker_id = $2 AND r.attempt = $3 AND r.status = 'running'
           RETURNING r.pipeline_id, r.started_at, r.status
        ), shown AS (
-         UPDATE pipelines p SET last_run_status = o.status
-           FROM outcome o WHERE p.id = o.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= o.started_at)
+         UPDATE pipeline_state s SET last_run_status = o.status, changed_at = clock_timestamp()
+           FROM outcome o WHERE s.pipeline_id = o.pipeline_id AND (s.last_run_at IS NULL OR s.last_run_at <= o.started_at)
        )
        SELECT status FROM outcome`,
       [
@@ -287,8 +287,8 @@ export class RunsRepository {
            FROM expired WHERE r.id = expired.id
           RETURNING r.id, r.pipeline_id, r.started_at, r.status
        ), shown AS (
-         UPDATE pipelines p SET last_run_status = o.status
-           FROM outcome o WHERE p.id = o.pipeline_id AND (p.last_run_at IS NULL OR p.last_run_at <= o.started_at)
+         UPDATE pipeline_state s SET last_run_status = o.status, changed_at = clock_timestamp()
+           FROM outcome o WHERE s.pipeline_id = o.pipeline_id AND (s.last_run_at IS NULL OR s.last_run_at <= o.started_at)
        )
        SELECT id, status FROM outcome`,
       [expiryMs, policy.maxAttempts, policy.backoffBaseMs, policy.backoffMaxMs],

@@ -143,9 +143,10 @@ describe(WorkerService.name, () => {
       const [pipeline] = await sql<{
         last_run_status: string;
         last_run_at: Date;
-      }>(`SELECT last_run_status, last_run_at FROM pipelines WHERE id = $1`, [
-        id,
-      ]);
+      }>(
+        `SELECT last_run_status, last_run_at FROM pipeline_state WHERE pipeline_id = $1`,
+        [id],
+      );
       expect(pipeline.last_run_status).toBe('succeeded');
       expect(pipeline.last_run_at.toISOString()).toBe(run.startedAt);
       // append: a second run adds the rows again
@@ -452,7 +453,10 @@ describe(WorkerService.name, () => {
         ),
       ).toEqual([{ n: 0 }]);
       expect(
-        await sql(`SELECT last_run_status FROM pipelines WHERE id = $1`, [id]),
+        await sql(
+          `SELECT last_run_status FROM pipeline_state WHERE pipeline_id = $1`,
+          [id],
+        ),
       ).toEqual([{ last_run_status: 'failed' }]);
     });
 
@@ -612,7 +616,10 @@ describe(WorkerService.name, () => {
         ),
       ).toEqual([{ n: 0 }]);
       expect(
-        await sql(`SELECT last_run_status FROM pipelines WHERE id = $1`, [id]),
+        await sql(
+          `SELECT last_run_status FROM pipeline_state WHERE pipeline_id = $1`,
+          [id],
+        ),
       ).toEqual([{ last_run_status: 'failed' }]);
     });
   });
@@ -638,7 +645,10 @@ describe(WorkerService.name, () => {
         .claim('dead-worker:1:x', 1);
       expect(abandoned.id).toBe(queued.id);
       expect(
-        await sql(`SELECT last_run_status FROM pipelines WHERE id = $1`, [id]),
+        await sql(
+          `SELECT last_run_status FROM pipeline_state WHERE pipeline_id = $1`,
+          [id],
+        ),
       ).toEqual([{ last_run_status: 'running' }]);
       expect(await worker.reapOnce()).toBe(0);
       await sql(
@@ -705,7 +715,10 @@ describe(WorkerService.name, () => {
         attempt: 3,
       });
       expect(
-        await sql(`SELECT last_run_status FROM pipelines WHERE id = $1`, [id]),
+        await sql(
+          `SELECT last_run_status FROM pipeline_state WHERE pipeline_id = $1`,
+          [id],
+        ),
       ).toEqual([{ last_run_status: 'failed' }]);
     });
   });

@@ -17,6 +17,8 @@ export interface FirePlan {
   skippedByPolicy: number;
   /** The first fire after `now`; null when the schedule has ended. */
   nextFireAt: Date | null;
+  /** The latest fire at or before `now` (whatever the policy did with it): the one before `nextFireAt`. */
+  previousFireAt: Date;
 }
 
 /**
@@ -40,7 +42,7 @@ export function planFires(
     ? (schedule.previousFireTime(now) ?? due[due.length - 1])
     : due[due.length - 1];
   const [next] = schedule.nextFireTimes(now, 1);
-  const plan = { nextFireAt: next ?? null };
+  const plan = { nextFireAt: next ?? null, previousFireAt: latest };
   switch (policies.misfire ?? 'coalesce') {
     case 'skip': {
       const onTime = now.getTime() - latest.getTime() < MISFIRE_GRACE_MS;

@@ -21,19 +21,24 @@ describe('graceful shutdown', () => {
   it('lets the running tick commit and release the lock, and refuses ticks that arrive while shutting down', async () => {
     const tenant = await t.createTenant('shutdown');
     const [{ id }] = await t.db.dataSource.query(
-      `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
-       VALUES ($1, 'p', '{"version":1,"schedule":{"type":"cron","expression":"* * * * *"},"nodes":[]}', 'cron',
-               date_trunc('minute', now()) - interval '5 minutes', date_trunc('minute', now()))
-       RETURNING id`,
+      `WITH p AS (
+         INSERT INTO pipelines (tenant_id, name, ir, schedule_kind)
+         VALUES ($1, 'p', '{"version":1,"schedule":{"type":"cron","expression":"* * * * *"},"nodes":[]}', 'cron')
+         RETURNING id, tenant_id
+       )
+       INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at)
+       SELECT id, tenant_id, date_trunc('minute', now()) - interval '5 minutes', date_trunc('minute', now()) FROM p
+       RETURNING pipeline_id AS id`,
       [tenant.id],
     );
-    // Another session holds the pipeline's row, so the tick blocks mid-transaction while we shut down.
+    // Another session holds the pipeline's state row, so the tick blocks mid-transaction while we shut down.
     const blocker = new Client({ connectionString: t.db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query('SELECT 1 FROM pipelines WHERE id = $1 FOR UPDATE', [
-      id,
-    ]);
+    await blocker.query(
+      'SELECT 1 FROM pipeline_state WHERE pipeline_id = $1 FOR UPDATE',
+      [id],
+    );
     const ticks = t.app.get(TickService);
     const lifecycle = t.app.get(AppLifecycle);
     const running = ticks.tick({ caller: 'test' });

@@ -31,6 +31,8 @@ export interface FireToDispatch {
 export interface PipelineAdvance {
   pipelineId: string;
   nextFireAt: Date | null;
+  /** The latest fire at or before the tick: the one before `nextFireAt`. */
+  previousFireAt: Date;
 }
 
 export interface StatusRow {
@@ -44,7 +46,10 @@ export interface StatusRow {
   last_run_status: RunStatus | null;
 }
 
-/** The scheduler's queries: due pipelines, set-based dispatch, the tick ledger, and the status rows. */
+/**
+ * The scheduler's queries: due pipelines, set-based dispatch, the tick ledger, and the status rows. The schedule's
+ * state lives in the narrow `pipeline_state` table: the tick reads `pipelines` (IR, paused) but writes only state.
+ */
 @Injectable()
 export class SchedulerRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -149,14 +154,16 @@ export class SchedulerRepository {
   ): Promise<DuePipelineRow[]> {
     return queryRows<DuePipelineRow>(
       runner.manager,
-      `SELECT p.id, p.tenant_id, (p.ir -> 'schedule')::text AS schedule_json, p.schedule_since, p.next_fire_at, t.timezone
-         FROM pipelines p
-         JOIN tenants t ON t.id = p.tenant_id
-        WHERE NOT p.paused
-          AND p.next_fire_at IS NOT NULL
-          AND p.next_fire_at <= $1
-          AND ($3::timestamptz IS NULL OR (p.next_fire_at, p.id) > ($3, $4::uuid))
-        ORDER BY p.next_fire_at, p.id
+      `SELECT s.pipeline_id AS id, s.tenant_id, (p.ir -> 'schedule')::text AS schedule_json, s.schedule_since, s.next_fire_at,
+              t.timezone
+         FROM pipeline_state s
+         JOIN pipelines p ON p.id = s.pipeline_id
+         JOIN tenants t ON t.id = s.tenant_id
+        WHERE s.next_fire_at IS NOT NULL
+          AND s.next_fire_at <= $1
+          AND ($3::timestamptz IS NULL OR (s.next_fire_at, s.pipeline_id) > ($3, $4::uuid))
+          AND NOT p.paused
+        ORDER BY s.next_fire_at, s.pipeline_id
         LIMIT $2`,
       [now, limit, after?.fireAt ?? null, after?.id ?? null],
     );
@@ -164,7 +171,8 @@ export class SchedulerRepository {
 
   /**
    * One statement per batch: insert the runs (a fire already dispatched is a no-op thanks to
-   * UNIQUE(pipeline_id, scheduled_for)), honour overlap=skip, and advance `next_fire_at`. Returns how many runs
+   * UNIQUE(pipeline_id, scheduled_for)), honour overlap=skip, and advance the state's `next_fire_at` (and
+   * `previous_fire_at` with it; `changed_at` is left alone: the tick ledger dates these writes). Returns how many runs
    * were inserted and how many fires the overlap policy held back.
    */
   async dispatch(
@@ -192,10 +200,10 @@ export class SchedulerRepository {
          ON CONFLICT (pipeline_id, scheduled_for) DO NOTHING
          RETURNING scheduled_for
        ), advanced AS (
-         UPDATE pipelines p
-            SET next_fire_at = a.next_fire_at, schedule_error = NULL
-           FROM unnest($6::uuid[], $7::timestamptz[]) AS a(id, next_fire_at)
-          WHERE p.id = a.id
+         UPDATE pipeline_state s
+            SET next_fire_at = a.next_fire_at, previous_fire_at = a.previous_fire_at, schedule_error = NULL
+           FROM unnest($6::uuid[], $7::timestamptz[], $9::timestamptz[]) AS a(id, next_fire_at, previous_fire_at)
+          WHERE s.pipeline_id = a.id
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM inserted)::int AS dispatched,
@@ -212,6 +220,7 @@ export class SchedulerRepository {
         advances.map((a) => a.pipelineId),
         advances.map((a) => a.nextFireAt),
         now,
+        advances.map((a) => a.previousFireAt),
       ],
     );
     return {
@@ -229,9 +238,9 @@ export class SchedulerRepository {
     if (failures.length === 0) return;
     await queryRows(
       runner.manager,
-      `UPDATE pipelines p SET schedule_error = f.error
+      `UPDATE pipeline_state s SET schedule_error = f.error
          FROM unnest($1::uuid[], $2::text[]) AS f(id, error)
-        WHERE p.id = f.id`,
+        WHERE s.pipeline_id = f.id`,
       [failures.map((f) => f.pipelineId), failures.map((f) => f.error)],
     );
   }
@@ -265,10 +274,11 @@ export class SchedulerRepository {
   ): Promise<{ now: Date; lastTickAt: Date | null; rows: StatusRow[] }> {
     const raw = await queryRows<StatusRowMs>(
       this.dataSource,
-      `SELECT p.id, p.name, (p.ir -> 'schedule')::text AS schedule_json, p.paused, ${epochMs('p.schedule_since')} AS schedule_since_ms,
-              p.schedule_error, ${epochMs('p.last_run_at')} AS last_run_at_ms, p.last_run_status, ${epochMs('now()')} AS now_ms,
+      `SELECT p.id, p.name, (p.ir -> 'schedule')::text AS schedule_json, p.paused, ${epochMs('s.schedule_since')} AS schedule_since_ms,
+              s.schedule_error, ${epochMs('s.last_run_at')} AS last_run_at_ms, s.last_run_status, ${epochMs('now()')} AS now_ms,
               ${epochMs(LAST_TICK_STARTED_AT)} AS last_tick_at_ms
          FROM pipelines p
+         JOIN pipeline_state s ON s.pipeline_id = p.id
         WHERE p.tenant_id = $1 AND p.schedule_kind IS NOT NULL
         ORDER BY p.name`,
       [tenantId],

@@ -44,7 +44,10 @@ describe(SchedulerModule.name, () => {
   const minuteFloor = (date: Date) =>
     new Date(Math.floor(date.getTime() / MINUTE) * MINUTE);
 
-  /** Inserts pipelines straight into the table, as if created at `since` and last advanced to `nextFireAt`. */
+  /**
+   * Inserts pipelines and their state rows straight into the tables, as if created at `since` and last advanced to
+   * `nextFireAt` (with `previousFireAt` the fire before it, when given).
+   */
   async function insertPipelines(
     tenant: TenantContext,
     count: number,
@@ -52,16 +55,21 @@ describe(SchedulerModule.name, () => {
     fields: {
       since: Date;
       nextFireAt: Date | null;
+      previousFireAt?: Date | null;
       paused?: boolean;
       lastRunAt?: Date | null;
       prefix?: string;
     },
   ): Promise<string[]> {
     const rows = await sql<{ id: string }>(
-      `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at, paused, last_run_at, last_run_status)
-       SELECT $1, $2 || '-' || g, $3::jsonb, $4, $5, $6, $7, $8, CASE WHEN $8::timestamptz IS NULL THEN NULL ELSE 'succeeded' END
-         FROM generate_series(1, $9) AS g
-       RETURNING id`,
+      `WITH p AS (
+         INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, paused)
+         SELECT $1, $2 || '-' || g, $3::jsonb, $4, $7 FROM generate_series(1, $9) AS g
+         RETURNING id, tenant_id
+       )
+       INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at, previous_fire_at, last_run_at, last_run_status)
+       SELECT id, tenant_id, $5, $6, $10, $8, CASE WHEN $8::timestamptz IS NULL THEN NULL ELSE 'succeeded' END FROM p
+       RETURNING pipeline_id AS id`,
       [
         tenant.id,
         fields.prefix ?? `p${Math.random().toString(36).slice(2, 8)}`,
@@ -72,6 +80,7 @@ describe(SchedulerModule.name, () => {
         fields.paused ?? false,
         fields.lastRunAt ?? null,
         count,
+        fields.previousFireAt ?? null,
       ],
     );
     return rows.map((row) => row.id);
@@ -127,7 +136,7 @@ describe(SchedulerModule.name, () => {
         1,
       );
       const [{ next }] = await sql<{ next: number }>(
-        `SELECT count(DISTINCT next_fire_at)::int AS next FROM pipelines WHERE next_fire_at > now()`,
+        `SELECT count(DISTINCT next_fire_at)::int AS next FROM pipeline_state WHERE next_fire_at > now()`,
       );
       expect(next).toBe(1);
       await sql('DELETE FROM pipeline_runs');
@@ -220,7 +229,7 @@ describe(SchedulerModule.name, () => {
       }
       expect(await sql('SELECT 1 FROM pipeline_runs')).toHaveLength(0);
       const [{ unchanged }] = await sql<{ unchanged: number }>(
-        `SELECT count(*)::int AS unchanged FROM pipelines WHERE next_fire_at = $1`,
+        `SELECT count(*)::int AS unchanged FROM pipeline_state WHERE next_fire_at = $1`,
         [fire],
       );
       expect(unchanged).toBe(50);
@@ -268,7 +277,7 @@ describe(SchedulerModule.name, () => {
         failed: 1,
       });
       const [row] = await sql<{ schedule_error: string; next_fire_at: Date }>(
-        `SELECT schedule_error, next_fire_at FROM pipelines WHERE id = $1`,
+        `SELECT schedule_error, next_fire_at FROM pipeline_state WHERE pipeline_id = $1`,
         [broken],
       );
       expect(row.schedule_error).toMatch(/schedule cannot be evaluated/);
@@ -311,10 +320,17 @@ describe(SchedulerModule.name, () => {
     const nextFireOf = async (id: string) =>
       (
         await sql<{ next_fire_at: Date }>(
-          `SELECT next_fire_at FROM pipelines WHERE id = $1`,
+          `SELECT next_fire_at FROM pipeline_state WHERE pipeline_id = $1`,
           [id],
         )
       )[0].next_fire_at.toISOString();
+    const previousFireOf = async (id: string) =>
+      (
+        await sql<{ previous_fire_at: Date | null }>(
+          `SELECT previous_fire_at FROM pipeline_state WHERE pipeline_id = $1`,
+          [id],
+        )
+      )[0].previous_fire_at?.toISOString();
     const since = new Date(lastFireBeforeOutage.getTime() - 60 * MINUTE);
 
     it('coalesce: runs only the latest missed fire and counts the 12 others as coalesced', async () => {
@@ -331,6 +347,8 @@ describe(SchedulerModule.name, () => {
       });
       expect(await runsOf(id)).toEqual(['2027-03-01T12:00:00.000Z']);
       expect(await nextFireOf(id)).toBe('2027-03-01T12:15:00.000Z');
+      // The state keeps the fire before the next one: what a status page expects to have run.
+      expect(await previousFireOf(id)).toBe('2027-03-01T12:00:00.000Z');
     });
 
     it('skip: runs none of the missed fires when even the latest is more than 5 minutes late', async () => {
@@ -348,6 +366,8 @@ describe(SchedulerModule.name, () => {
       });
       expect(await runsOf(id)).toEqual([]);
       expect(await nextFireOf(id)).toBe('2027-03-01T12:15:00.000Z');
+      // A skipped fire was still expected: the previous fire is the latest one, run or not.
+      expect(await previousFireOf(id)).toBe('2027-03-01T12:00:00.000Z');
     });
 
     it('skip: still runs the latest fire when it is on time', async () => {

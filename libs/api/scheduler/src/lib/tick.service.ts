@@ -239,7 +239,11 @@ export class TickService implements BeforeApplicationShutdown {
           scheduledFor,
           skipIfActive,
         });
-      advances.push({ pipelineId: row.id, nextFireAt: plan.nextFireAt });
+      advances.push({
+        pipelineId: row.id,
+        nextFireAt: plan.nextFireAt,
+        previousFireAt: plan.previousFireAt,
+      });
     }
     return { fires, advances, batchFailures };
   }

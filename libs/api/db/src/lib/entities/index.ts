@@ -1,5 +1,6 @@
 import { DeadLetterEntity } from './dead-letter.entity';
 import { PipelineRunEntity } from './pipeline-run.entity';
+import { PipelineStateEntity } from './pipeline-state.entity';
 import { PipelineEntity } from './pipeline.entity';
 import { SchedulerTickEntity } from './scheduler-tick.entity';
 import { TenantEntity } from './tenant.entity';
@@ -8,6 +9,7 @@ export {
   DeadLetterEntity,
   PipelineEntity,
   PipelineRunEntity,
+  PipelineStateEntity,
   SchedulerTickEntity,
   TenantEntity,
 };
@@ -16,6 +18,7 @@ export {
 export const ENTITIES = [
   TenantEntity,
   PipelineEntity,
+  PipelineStateEntity,
   PipelineRunEntity,
   SchedulerTickEntity,
   DeadLetterEntity,

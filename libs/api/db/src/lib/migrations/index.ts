@@ -1,4 +1,8 @@
 import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
+import { PipelineState1764892800000 } from './1764892800000-pipeline-state';
 
 /** Listed explicitly, oldest first: glob paths do not survive the webpack bundle. */
-export const MIGRATIONS = [InitialSchema1764230400000];
+export const MIGRATIONS = [
+  InitialSchema1764230400000,
+  PipelineState1764892800000,
+];

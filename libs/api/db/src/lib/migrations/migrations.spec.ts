@@ -1,5 +1,8 @@
+import { DataSource } from 'typeorm';
+
 import { createTestDatabase, type TestDatabase } from '../../testing';
-import { runMigrations } from '../data-source';
+import { dataSourceOptions, runMigrations } from '../data-source';
+import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -20,6 +23,7 @@ describe('migrations', () => {
       'dead_letters',
       'flow_migrations',
       'pipeline_runs',
+      'pipeline_state',
       'pipelines',
       'scheduler_ticks',
       'tenants',
@@ -79,5 +83,119 @@ describe('migrations', () => {
         `INSERT INTO tenants (slug, name) VALUES ('Bad_Slug', 'x')`,
       ),
     ).rejects.toThrow(/tenants_slug_format/);
+  });
+
+  it('moves the schedule and last-run state of existing pipelines into pipeline_state, computing the previous fire', async () => {
+    const old = await createTestDatabase({ migrate: false });
+    try {
+      const initialOnly = new DataSource({
+        ...dataSourceOptions({ url: old.url, poolSize: 1 }),
+        migrations: [InitialSchema1764230400000],
+      });
+      await initialOnly.initialize();
+      await initialOnly.runMigrations();
+      const [tenant] = await initialOnly.query(
+        `INSERT INTO tenants (slug, name, timezone) VALUES ('before', 'Before', 'Europe/Berlin') RETURNING id`,
+      );
+      const hourly = JSON.stringify({
+        version: 1,
+        schedule: { type: 'cron', expression: '0 * * * *' },
+        nodes: [],
+      });
+      // Scheduled and ticked (next fire 10:00 Berlin, so the previous one is 09:00); created after that previous
+      // fire (nothing expected yet); paused; unscheduled with a last manual run.
+      await initialOnly.query(
+        `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at, paused, schedule_error,
+                                last_run_at, last_run_status)
+         VALUES ($1, 'ticked', $2, 'cron', '2027-01-04T06:00:00Z', '2027-01-05T09:00:00Z', false, 'was broken',
+                 '2027-01-05T08:00:05Z', 'succeeded'),
+                ($1, 'new', $2, 'cron', '2027-01-05T08:30:00Z', '2027-01-05T09:00:00Z', false, NULL, NULL, NULL),
+                ($1, 'paused', $2, 'cron', '2027-01-04T06:00:00Z', NULL, true, NULL, NULL, NULL),
+                ($1, 'adhoc', '{"version":1,"nodes":[]}', NULL, NULL, NULL, false, NULL, '2027-01-02T00:00:00Z', 'failed')`,
+        [tenant.id, hourly],
+      );
+      await initialOnly.destroy();
+
+      expect(await runMigrations(old.dataSource)).toEqual([
+        'PipelineState1764892800000',
+      ]);
+      const rows: Record<string, unknown>[] = await old.dataSource.query(
+        `SELECT p.name, s.tenant_id, s.schedule_since, s.next_fire_at, s.previous_fire_at, s.schedule_error,
+                s.last_run_at, s.last_run_status
+           FROM pipelines p JOIN pipeline_state s ON s.pipeline_id = p.id ORDER BY p.name`,
+      );
+      const at = (iso: string | null) => (iso ? new Date(iso) : null);
+      const expected = (
+        name: string,
+        since: string | null,
+        next: string | null,
+        previous: string | null,
+        error: string | null,
+        lastRunAt: string | null,
+        lastRunStatus: string | null,
+      ) => ({
+        name,
+        tenant_id: tenant.id,
+        schedule_since: at(since),
+        next_fire_at: at(next),
+        previous_fire_at: at(previous),
+        schedule_error: error,
+        last_run_at: at(lastRunAt),
+        last_run_status: lastRunStatus,
+      });
+      expect(rows).toEqual([
+        expected(
+          'adhoc',
+          null,
+          null,
+          null,
+          null,
+          '2027-01-02T00:00:00Z',
+          'failed',
+        ),
+        expected(
+          'new',
+          '2027-01-05T08:30:00Z',
+          '2027-01-05T09:00:00Z',
+          null,
+          null,
+          null,
+          null,
+        ),
+        expected(
+          'paused',
+          '2027-01-04T06:00:00Z',
+          null,
+          null,
+          null,
+          null,
+          null,
+        ),
+        expected(
+          'ticked',
+          '2027-01-04T06:00:00Z',
+          '2027-01-05T09:00:00Z',
+          '2027-01-05T08:00:00Z',
+          'was broken',
+          '2027-01-05T08:00:05Z',
+          'succeeded',
+        ),
+      ]);
+      const columns: { column_name: string }[] = await old.dataSource.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'pipelines' ORDER BY ordinal_position`,
+      );
+      expect(columns.map((c) => c.column_name)).toEqual([
+        'id',
+        'tenant_id',
+        'name',
+        'ir',
+        'schedule_kind',
+        'paused',
+        'created_at',
+        'updated_at',
+      ]);
+    } finally {
+      await old.drop();
+    }
   });
 });
