@@ -3,6 +3,8 @@ export {
   compilePreview,
   compileRun,
   type CompiledRun,
+  type CompiledSql,
+  type IsolatedWrite,
   type CompiledStatement,
   type NodeMetrics,
   type PreviewColumn,
@@ -23,6 +25,7 @@ export { describeNodeType, NODE_TYPE_NAMES } from './lib/nodes/registry';
 export { CAST_TYPES, SELECT_FUNCTIONS } from './lib/nodes/select';
 export { TARGET_MODES } from './lib/nodes/target';
 export { ON_FAIL, VALIDATION_CHECKS } from './lib/nodes/validate';
+export { planReplay, type ReplayPlan } from './lib/replay-plan';
 export type { RunContext } from './lib/run-context';
 export { IR_LIMITS } from './lib/validation/fields';
 export { assertValidIr, validateIr, validateNode } from './lib/validate-ir';

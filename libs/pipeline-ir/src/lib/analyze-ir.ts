@@ -6,7 +6,12 @@ import type {
 } from '@flow/contracts';
 
 import type { Catalog, CatalogTable } from './catalog';
-import type { InferContext, Relation } from './nodes/node-type';
+import type {
+  Column,
+  ColumnOrigin,
+  InferContext,
+  Relation,
+} from './nodes/node-type';
 import { nodeTypeOf } from './nodes/registry';
 import { UNKNOWN_TYPE } from './sql-types';
 
@@ -30,6 +35,8 @@ export interface Analysis {
   targets: TargetPlan[];
   /** For every node feeding a target: the first target (in IR order) whose statement counts its metrics. */
   owner: Map<string, string>;
+  /** The key columns of each keyed source node: declared, or the key of a merge target it feeds. */
+  keys: Map<string, string[]>;
   /** Problems: errors for a run, warnings for a preview. */
   issues: FieldError[];
   /** Informational notes (preview only): tables the run will create, nodes feeding no target. */
@@ -46,6 +53,7 @@ export function analyzeIr(ir: PipelineIr, catalog: Catalog): Analysis {
     relations: new Map(),
     targets: [],
     owner: new Map(),
+    keys: new Map(),
     issues: [],
     notes: [],
   };
@@ -71,6 +79,7 @@ export function analyzeIr(ir: PipelineIr, catalog: Catalog): Analysis {
       chain,
     });
   }
+  resolveKeys(analysis);
   ir.nodes.forEach((node, index) => {
     if (!analysis.owner.has(node.id)) {
       analysis.notes.push({
@@ -80,6 +89,63 @@ export function analyzeIr(ir: PipelineIr, catalog: Catalog): Analysis {
     }
   });
   return analysis;
+}
+
+/**
+ * Declared source keys, then defaults: a merge target's key, where each of its columns carries (unchanged) a
+ * column of one source, becomes that source's key.
+ */
+function resolveKeys(analysis: Analysis): void {
+  for (const node of analysis.ir.nodes)
+    if (node.type === 'source' && node.key)
+      analysis.keys.set(node.id, node.key);
+  for (const { node: target } of analysis.targets) {
+    if (target.mode !== 'merge' || !target.key) continue;
+    const columns = analysis.relations.get(target.input)?.columns ?? [];
+    const origins = target.key.map(
+      (name) => columns.find((column) => column.name === name)?.origins ?? [],
+    );
+    for (const { node: source } of origins[0] ?? []) {
+      if (analysis.keys.has(source)) continue;
+      const key = origins.map(
+        (candidates) =>
+          candidates.find((origin) => origin.node === source)?.column,
+      );
+      if (key.every((column) => column !== undefined))
+        analysis.keys.set(source, key as string[]);
+    }
+  }
+}
+
+/**
+ * The output columns (by name) that carry `source`'s key columns unchanged, in key order; undefined when one of
+ * them does not reach `columns`.
+ */
+export function keyColumnsIn(
+  columns: Column[] | null,
+  source: string,
+  key: string[],
+): string[] | undefined {
+  const found = key.map(
+    (keyColumn) =>
+      columns?.find((column) =>
+        column.origins?.some(
+          (origin) => origin.node === source && origin.column === keyColumn,
+        ),
+      )?.name,
+  );
+  return found.every((name) => name !== undefined)
+    ? (found as string[])
+    : undefined;
+}
+
+/** The source nodes `node` reads from, directly or not, in IR order. */
+export function upstreamSources(node: IrNode, analysis: Analysis): IrNode[] {
+  const ancestors = ancestorsOf(node, analysis.nodeById);
+  return analysis.ir.nodes.filter(
+    (candidate) =>
+      ancestors.has(candidate.id) && nodeTypeOf(candidate).role === 'source',
+  );
 }
 
 function inputsOf(node: IrNode): string[] {
@@ -139,5 +205,7 @@ function inferContext(node: IrNode, analysis: Analysis): InferContext {
       issue(suffix, `unknown column "${name}" in the output of node "${id}"`);
       return UNKNOWN_TYPE;
     },
+    originsOf: (id, name): ColumnOrigin[] =>
+      input(id).columns?.find((column) => column.name === name)?.origins ?? [],
   };
 }

@@ -8,7 +8,8 @@ import type {
 import fc from 'fast-check';
 
 import type { Catalog } from './catalog';
-import { compileRun } from './compile';
+import { compileRun, type CompiledRun, type CompiledSql } from './compile';
+import { IrCompileError } from './errors';
 import { validateIr } from './validate-ir';
 
 /** Pieces that break naive SQL building: quotes, terminators, comments, escapes, placeholders, unicode, NUL-ish. */
@@ -159,6 +160,7 @@ function buildIr(input: IrInput): { ir: PipelineIr; catalog: Catalog } {
         type: 'source',
         table: input.table,
         ...(input.readAll ? {} : { columns: input.columns }),
+        key: [input.columns[input.columns.length - 1]],
       },
       {
         id: filter,
@@ -282,9 +284,10 @@ const SQL_VOCABULARY = new Set(
   is distinct null any all like cast bigint count false jsonb_build_object text record array_remove array case when then
   end over partition by cardinality to_jsonb array_to_string rows_read rows_written rows_rejected failed node_metrics
   reasons r l t inner left join group lower upper btrim length abs round date integer numeric double precision boolean
-  timestamp time zone create table if unique`.split(/\s+/),
+  timestamp time zone create table if unique temporary commit drop no data pg_temp row_number jsonb_populate_record
+  uuid written s k jsonb in`.split(/\s+/),
 );
-const CODE_LITERALS = ["'; '", "'rows'", "'rejected'"];
+const CODE_LITERALS = ["'; '", "'rows'", "'rejected'", "'validate'", "'write'"];
 const QUOTED_IDENTIFIER = /"(?:[^"]|"")*"/g;
 
 const run = {
@@ -297,15 +300,32 @@ const run = {
 describe('compileRun with hostile names and values', () => {
   it('either rejects the IR or binds every value and quotes every identifier', () => {
     let compiled = 0;
+    let replays = 0;
     fc.assert(
       fc.property(irInput, (input) => {
         const { ir, catalog } = buildIr(input);
         if (validateIr(ir).length > 0) return;
         compiled++;
-        const statements = compileRun(ir, catalog, run).statements;
-        const other = compileRun(withOtherValues(ir), catalog, run).statements;
+        const statements = everySql(compileRun(ir, catalog, run));
+        const other = everySql(compileRun(withOtherValues(ir), catalog, run));
+        // A replay (when the source's key reaches every node that dead-letters) obeys the same rules.
+        try {
+          statements.push(
+            ...everySql(
+              compileRun(ir, catalog, {
+                ...run,
+                replay: { deadLetterIds: ['d1', 'd2'] },
+              }),
+            ),
+          );
+          replays++;
+        } catch (error) {
+          if (!(error instanceof IrCompileError)) throw error;
+        }
         // The text depends on the structure only: values never reach it.
-        expect(other.map((s) => s.sql)).toEqual(statements.map((s) => s.sql));
+        expect(other.map((s) => s.sql)).toEqual(
+          statements.slice(0, other.length).map((s) => s.sql),
+        );
 
         const parameters = statements.flatMap((s) => s.parameters);
         for (const value of valuesOf(ir))
@@ -325,7 +345,10 @@ describe('compileRun with hostile names and values', () => {
           );
           for (const q of quoted)
             expect(
-              identifiers.includes(q) || q.includes(':') || FIXED_NAMES.has(q),
+              identifiers.includes(q) ||
+                q.includes(':') ||
+                FIXED_NAMES.has(q) ||
+                /^flow_(stage_\d+|ordinal_*)$/.test(q),
             ).toBe(true);
 
           let rest = statement.sql.replace(QUOTED_IDENTIFIER, ' ');
@@ -347,6 +370,7 @@ describe('compileRun with hostile names and values', () => {
     );
     // Guard against a vacuous property: a good share of the generated IRs must be valid and compiled.
     expect(compiled).toBeGreaterThan(40);
+    expect(replays).toBeGreaterThan(10);
   });
 });
 
@@ -360,4 +384,15 @@ const FIXED_NAMES = new Set([
   'node_id',
   'row',
   'reason',
+  'kind',
+  'row_key',
+  'id',
 ]);
+
+/** Every SQL text of a compiled run: the statements and their isolated-write variants. */
+function everySql(compiled: CompiledRun): CompiledSql[] {
+  return compiled.statements.flatMap((statement) => [
+    statement,
+    ...(statement.isolation ? Object.values(statement.isolation) : []),
+  ]);
+}

@@ -53,8 +53,11 @@ function pipeline(...nodes: IrNode[]): PipelineIr {
   return { version: 1, nodes };
 }
 
+/** The run's statements without their isolated-write variants (tested on their own below). */
 function statements(ir: PipelineIr): CompiledStatement[] {
-  return compileRun(ir, catalog, run).statements;
+  return compileRun(ir, catalog, run).statements.map(
+    ({ isolation: _isolation, ...statement }) => statement,
+  );
 }
 
 function compileError(
@@ -521,8 +524,8 @@ SELECT
   WHERE cardinality(reasons) > 0
 ),
 "v:dlq" AS (
-  INSERT INTO "public"."dead_letters" ("tenant_id", "pipeline_id", "run_id", "node_id", "row", "reason")
-  SELECT $10, $11, $12, $13, to_jsonb("row"), array_to_string(reasons, '; ')
+  INSERT INTO "public"."dead_letters" ("tenant_id", "pipeline_id", "run_id", "node_id", "kind", "row", "row_key", "reason")
+  SELECT $10, $11, $12, $13, 'validate', to_jsonb(\"row\"), CAST(NULL AS jsonb), array_to_string(reasons, '; ')
   FROM "v:rejected"
 ),
 "out:write" AS (
@@ -660,8 +663,8 @@ SELECT
       );
       const sql = statements(ir)[0].sql;
       expect(sql).toContain(`"soft:dlq" AS (
-  INSERT INTO "public"."dead_letters" ("tenant_id", "pipeline_id", "run_id", "node_id", "row", "reason")
-  SELECT $3, $4, $5, $6, to_jsonb("row"), array_to_string(reasons, '; ')
+  INSERT INTO "public"."dead_letters" ("tenant_id", "pipeline_id", "run_id", "node_id", "kind", "row", "row_key", "reason")
+  SELECT $3, $4, $5, $6, 'validate', to_jsonb(\"row\"), CAST(NULL AS jsonb), array_to_string(reasons, '; ')
   FROM "soft:rejected"
   WHERE NOT EXISTS (SELECT 1 FROM "hard:rejected")
 ),`);

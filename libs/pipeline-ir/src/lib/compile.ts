@@ -1,13 +1,37 @@
 import type { PipelineIr } from '@flow/contracts';
 
-import { analyzeIr, type Analysis } from './analyze-ir';
+import { analyzeIr, type Analysis, type TargetPlan } from './analyze-ir';
 import type { Catalog } from './catalog';
 import { IrCompileError } from './errors';
-import { quoteTrustedQualifiedName } from './identifiers';
+import { quoteIdent, quoteTrustedQualifiedName } from './identifiers';
 import { NODE_TYPES } from './nodes/registry';
+import { replayIssues } from './replay-plan';
 import type { RunContext } from './run-context';
 import { Parameters, TargetStatement } from './target-statement';
 import { assertValidIr } from './validate-ir';
+
+/** SQL text and its bind parameters (`$1` is `parameters[0]`). */
+export interface CompiledSql {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * How the worker writes a target whose table rejected a row (a failed cast, a NOT NULL, a length, a constraint),
+ * after rolling the statement back: create the stage, run `stage` (the same statement, its rows numbered into the
+ * stage instead of the table), then write the staged rows in slices, splitting a rejected slice until the single
+ * rows the table rejects are dead-lettered with the database's message.
+ */
+export interface IsolatedWrite {
+  /** Creates the stage, a temporary table dropped at commit, with the exact types of the target's input. */
+  createStage: CompiledSql;
+  /** Returns a {@link TargetResultRow} whose `rows_written` (and the target's metrics) count the staged rows. */
+  stage: CompiledSql;
+  /** Writes the staged rows with `$1 < ordinal <= $2`; returns `{ written }`. Fill `parameters[0..1]`. */
+  writeSlice: CompiledSql;
+  /** Dead-letters (kind `write`) the staged row with ordinal `$1` and the reason `$2`. Fill `parameters[0..1]`. */
+  deadLetter: CompiledSql;
+}
 
 /** One SQL statement with its bind parameters (`$1` is `parameters[0]`). */
 export interface CompiledStatement {
@@ -17,6 +41,8 @@ export interface CompiledStatement {
   node: string;
   sql: string;
   parameters: unknown[];
+  /** For `target` statements of a run: how to write its rows one slice at a time when the table rejects some. */
+  isolation?: IsolatedWrite;
 }
 
 export interface CompiledRun {
@@ -108,10 +134,59 @@ export function compileRun(
   run: RunContext,
 ): CompiledRun {
   const analysis = analyzeIr(assertValidIr(ir), catalog);
-  if (analysis.issues.length > 0) throw new IrCompileError(analysis.issues);
+  const issues = [
+    ...analysis.issues,
+    ...(run.replay ? replayIssues(analysis) : []),
+  ];
+  if (issues.length > 0) throw new IrCompileError(issues);
   quoteTrustedQualifiedName(run.deadLetterTable);
+  const statements = compileStatements(analysis, run, () => new Parameters());
+  for (const statement of statements) {
+    const plan = analysis.targets.find(
+      (target) => target.node.id === statement.node,
+    );
+    if (statement.kind === 'target' && plan)
+      statement.isolation = isolatedWrite(analysis, plan, run);
+  }
+  return { statements };
+}
+
+function isolatedWrite(
+  analysis: Analysis,
+  plan: TargetPlan,
+  run: RunContext,
+): IsolatedWrite {
+  const columns = analysis.relations.get(plan.node.input)?.columns ?? [];
+  let ordinal = 'flow_ordinal';
+  while (columns.some((column) => column.name === ordinal)) ordinal += '_';
+  const stage = {
+    name: `pg_temp.${quoteIdent(`flow_stage_${plan.index}`)}`,
+    ordinal,
+  };
+  const build = (
+    text: (statement: TargetStatement) => string,
+    reserved = 0,
+  ): CompiledSql => {
+    const parameters = new Parameters();
+    for (let i = 0; i < reserved; i++) parameters.add(null);
+    const statement = new TargetStatement(
+      analysis,
+      plan,
+      run,
+      parameters,
+      stage,
+    );
+    return { sql: text(statement), parameters: parameters.values };
+  };
+  const target = NODE_TYPES.target;
   return {
-    statements: compileStatements(analysis, run, () => new Parameters()),
+    createStage: build((statement) => statement.stageTableSql(stage)),
+    stage: build((statement) => statement.sql()),
+    writeSlice: build((statement) => target.sliceSql(plan.node, statement), 2),
+    deadLetter: build(
+      (statement) => target.deadLetterSql(plan.node, statement),
+      2,
+    ),
   };
 }
 

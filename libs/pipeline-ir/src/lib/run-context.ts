@@ -5,4 +5,9 @@ export interface RunContext {
   runId: string;
   /** Trusted code's `name` or `schema.name` of the dead-letter table, e.g. `public.dead_letters`. */
   deadLetterTable: string;
+  /**
+   * A replay: every source reads only the rows whose key one of these dead letters recorded (the row-key filter).
+   * Every source must have a key; check with `planReplay` first.
+   */
+  replay?: { deadLetterIds: readonly string[] };
 }

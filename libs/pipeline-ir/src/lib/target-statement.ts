@@ -1,8 +1,8 @@
 import type { IrNode } from '@flow/contracts';
 
-import type { Analysis, TargetPlan } from './analyze-ir';
+import { keyColumnsIn, type Analysis, type TargetPlan } from './analyze-ir';
 import { qualifiedName, quoteIdent } from './identifiers';
-import type { Column, StatementContext } from './nodes/node-type';
+import type { Column, StageTable, StatementContext } from './nodes/node-type';
 import { nodeTypeOf } from './nodes/registry';
 import type { RunContext } from './run-context';
 import { indent } from './sql-text';
@@ -35,6 +35,7 @@ export class TargetStatement implements StatementContext {
     private readonly plan: TargetPlan,
     readonly run: RunContext,
     private readonly parameters: Parameters,
+    readonly stage?: StageTable,
   ) {
     this.failGates = plan.chain.flatMap(
       (node) => nodeTypeOf(node).failGate?.(node, this) ?? [],
@@ -45,12 +46,31 @@ export class TargetStatement implements StatementContext {
     return this.analysis.catalog;
   }
 
+  /** The statement: node CTEs, deferred CTEs, the target's write (or its stage's fill), the result row. */
   sql(): string {
     for (const node of this.plan.chain) this.compileNode(node);
     for (const addCtes of this.deferred) addCtes();
     this.compileNode(this.plan.node);
     const body = this.ctes.join(',\n');
     return `WITH ${body}\n${this.resultSelect()}`;
+  }
+
+  /**
+   * `CREATE TEMP TABLE <stage> AS WITH <node CTEs> SELECT <input columns>, <ordinal> … WITH NO DATA`: the stage
+   * gets exactly the types of the target's input (planned, not executed; nothing is written).
+   */
+  stageTableSql(stage: StageTable): string {
+    for (const node of this.plan.chain) this.compileNode(node);
+    const columns = this.columns(this.plan.node.input) ?? [];
+    const list = [
+      ...columns.map((column) => quoteIdent(column.name)),
+      `CAST(0 AS bigint) AS ${quoteIdent(stage.ordinal)}`,
+    ];
+    return (
+      `CREATE TEMPORARY TABLE ${stage.name} ON COMMIT DROP AS\n` +
+      `WITH ${this.ctes.join(',\n')}\n` +
+      `SELECT ${list.join(', ')}\nFROM ${quoteIdent(this.plan.node.input)}\nWITH NO DATA`
+    );
   }
 
   cte(name: string, body: string): void {
@@ -100,6 +120,27 @@ export class TargetStatement implements StatementContext {
       this.param(this.run.runId),
     ];
     return this.runParameters;
+  }
+
+  keyOf(sourceId: string): string[] | undefined {
+    return this.analysis.keys.get(sourceId);
+  }
+
+  rowKey(columns: Column[] | null, row: string): string {
+    const entries: string[] = [];
+    for (const [source, key] of this.analysis.keys) {
+      const carried = keyColumnsIn(columns, source, key);
+      if (!carried) continue;
+      const name = this.param(source);
+      const values = key.map(
+        (keyColumn, i) =>
+          `${this.param(keyColumn)}::text, ${row}.${quoteIdent(carried[i])}`,
+      );
+      entries.push(`${name}::text, jsonb_build_object(${values.join(', ')})`);
+    }
+    return entries.length > 0
+      ? `jsonb_build_object(${entries.join(', ')})`
+      : 'CAST(NULL AS jsonb)';
   }
 
   private compileNode(node: IrNode): void {

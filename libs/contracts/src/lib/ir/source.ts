@@ -16,6 +16,13 @@ export const SourceNodeSchema = Shape(
         description: 'Columns to read; all columns when omitted.',
       }),
     ),
+    key: Type.Optional(
+      Type.Array(Identifier(), {
+        minItems: 1,
+        description:
+          "The columns that identify a source row: dead letters record them, and a replay reads only the rows whose key an open letter recorded. Default: the merge target's key.",
+      }),
+    ),
   },
   { description: "Reads a table of the tenant's own schema." },
 );

@@ -18,6 +18,7 @@ export const AGGREGATE_FUNCTIONS = [
 /** `aggregate`: group by columns (or none: one row) with whitelisted aggregates. */
 export const aggregateNode: NodeType<AggregateNode> = {
   role: 'transform',
+  combinesRows: true,
   fields: ['id', 'type', 'input', 'groupBy', 'aggregations'],
 
   validate(node) {
@@ -55,6 +56,7 @@ export const aggregateNode: NodeType<AggregateNode> = {
         ...node.groupBy.map((name, i) => ({
           name,
           type: context.columnOf(node.input, name, `.groupBy[${i}]`),
+          origins: context.originsOf(node.input, name),
         })),
         ...node.aggregations.map((aggregation, i) => {
           const inputType =

@@ -66,9 +66,19 @@ export const joinNode: NodeType<JoinNode, JoinOutput[] | null> = {
         context.issue('.rightPrefix', `"${name}" is longer than 63 characters`);
         continue;
       }
-      // A right key whose output name equals the left key it is paired with carries the same value: keep the left one.
-      if (node.on.some((key) => key.right === column.name && key.left === name))
+      // A right key whose output name equals the left key it is paired with carries the same value: keep the left
+      // one, which now also carries the right key's origins.
+      if (
+        node.on.some((key) => key.right === column.name && key.left === name)
+      ) {
+        const index = columns.findIndex((kept) => kept.name === name);
+        if (index >= 0 && column.origins)
+          columns[index] = {
+            ...columns[index],
+            origins: [...(columns[index].origins ?? []), ...column.origins],
+          };
         continue;
+      }
       if (leftNames.has(name)) {
         context.issue(
           node.rightPrefix === undefined ? '.right' : '.rightPrefix',
@@ -81,7 +91,7 @@ export const joinNode: NodeType<JoinNode, JoinOutput[] | null> = {
         continue;
       }
       outputs.push({ side: 'right', source: column.name, name });
-      columns.push({ name, type: column.type });
+      columns.push({ name, type: column.type, origins: column.origins });
     }
     return { columns, detail: outputs };
   },

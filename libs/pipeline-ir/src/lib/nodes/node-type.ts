@@ -4,10 +4,23 @@ import type { Catalog } from '../catalog';
 import type { RunContext } from '../run-context';
 import { Fields, type ErrorCollector, type Json } from '../validation/fields';
 
-/** A column of a node's output with its `information_schema`-style type. */
+/** A source column a node's output column carries unchanged (same value, maybe renamed). */
+export interface ColumnOrigin {
+  /** The source node's id. */
+  node: string;
+  /** The column of that source. */
+  column: string;
+}
+
+/**
+ * A column of a node's output with its `information_schema`-style type. `origins` lists the source columns whose
+ * value it carries unchanged (none after a cast, a function or an aggregate): a dead letter's row key is read
+ * through them, so a replay can find the source rows again.
+ */
 export interface Column {
   name: string;
   type: string;
+  origins?: ColumnOrigin[];
 }
 
 /**
@@ -31,6 +44,8 @@ export interface InferContext {
   input(id: string): Relation;
   /** The type of `name` in node `id`'s output; unknown columns are reported at `suffix` when the columns are known. */
   columnOf(id: string, name: string, suffix: string): string;
+  /** The source columns `name` in node `id`'s output carries unchanged (none when unknown). */
+  originsOf(id: string, name: string): ColumnOrigin[];
   /** An error for a run, a warning in a preview. */
   issue(suffix: string, message: string): void;
   /** Information for a preview only (a table the run will create). */
@@ -44,6 +59,8 @@ export interface InferContext {
 export interface StatementContext {
   readonly run: RunContext;
   readonly catalog: Catalog;
+  /** Set when the target's rows go into this temporary table first, to be written in slices (isolated writes). */
+  readonly stage?: StageTable;
   /** Appends `name AS (body)`; `name` is already quoted. */
   cte(name: string, body: string): void;
   /** The quoted name of an auxiliary CTE of `node` (`"v:rejected"`): ':' keeps it apart from every node id. */
@@ -62,6 +79,22 @@ export interface StatementContext {
   gate(keyword: 'WHERE' | 'AND'): string;
   /** Placeholders of the run's tenant, pipeline and run ids, bound once per statement. */
   runIds(): readonly [tenantId: string, pipelineId: string, runId: string];
+  /** The key columns of a source node (declared, or the merge target's), if any. */
+  keyOf(sourceId: string): string[] | undefined;
+  /**
+   * A `jsonb` expression of a dead letter's row key: `{"<source id>": {"<key column>": value, …}, …}` for every
+   * keyed source whose key the row carries (see {@link Column.origins}), read from `row` (e.g. `("row")` or `s`);
+   * `NULL` when it carries none.
+   */
+  rowKey(columns: Column[] | null, row: string): string;
+}
+
+/** A temporary table holding a target's input rows, numbered by `ordinal` (1…n), so they can be written in slices. */
+export interface StageTable {
+  /** `pg_temp."…"`, quoted. */
+  name: string;
+  /** The row-number column's name (distinct from every input column's). */
+  ordinal: string;
 }
 
 /** A node's role in the DAG: sources read rows (and count `rows_read`), targets write them and produce none. */
@@ -93,6 +126,15 @@ export interface NodeType<N extends IrNode, Detail = undefined> {
   rejected?(node: N, statement: StatementContext): string;
   /** A predicate true when the statement must write nothing (evaluated before any CTE is added). */
   failGate?(node: N, statement: StatementContext): string | undefined;
+  /**
+   * Its output rows combine several input rows (an aggregate): a replay restricted to some source rows must read
+   * whole groups, so each upstream source's key must reach its output.
+   */
+  combinesRows?: boolean;
+  /** Why a replay (a run over some source rows only) cannot pass through this node, if it cannot. */
+  replayIssue?(node: N): string | undefined;
+  /** It writes dead letters (rejected rows), so their rows must carry the upstream sources' keys for a replay. */
+  deadLetters?(node: N): boolean;
 }
 
 /** A node's reference to another node (an `input`, a join side), for the graph checks. */

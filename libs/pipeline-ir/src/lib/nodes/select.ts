@@ -74,7 +74,14 @@ export const selectNode: NodeType<SelectNode> = {
         );
         if (column.cast) type = CAST_SQL_TYPES[column.cast];
         if (column.fn) type = SELECT_FUNCTIONS_SQL[column.fn].resultType(type);
-        return { name: column.as ?? column.column, type };
+        const name = column.as ?? column.column;
+        // A cast or a function changes the value: it no longer identifies a source row.
+        if (column.cast || column.fn) return { name, type };
+        return {
+          name,
+          type,
+          origins: context.originsOf(node.input, column.column),
+        };
       }),
     };
   },

@@ -95,6 +95,8 @@ export const validateNode: NodeType<ValidateNode> = {
 
   rejected: (node, statement) => statement.aux(node, 'rejected'),
 
+  deadLetters: (node) => node.onFail === 'dlq',
+
   failGate: (node, statement) =>
     node.onFail === 'fail'
       ? `EXISTS (SELECT 1 FROM ${statement.aux(node, 'rejected')})`
@@ -172,10 +174,11 @@ function ruleReason(rule: ValidationRule): string {
 function addDeadLetters(node: ValidateNode, statement: StatementContext): void {
   const [tenantId, pipelineId, runId] = statement.runIds();
   const nodeId = statement.param(node.id);
+  const rowKey = statement.rowKey(statement.columns(node.id), '("row")');
   statement.cte(
     statement.aux(node, 'dlq'),
-    `INSERT INTO ${quoteTrustedQualifiedName(statement.run.deadLetterTable)} ("tenant_id", "pipeline_id", "run_id", "node_id", "row", "reason")\n` +
-      `SELECT ${tenantId}, ${pipelineId}, ${runId}, ${nodeId}, to_jsonb("row"), array_to_string(reasons, '; ')\n` +
+    `INSERT INTO ${quoteTrustedQualifiedName(statement.run.deadLetterTable)} ("tenant_id", "pipeline_id", "run_id", "node_id", "kind", "row", "row_key", "reason")\n` +
+      `SELECT ${tenantId}, ${pipelineId}, ${runId}, ${nodeId}, 'validate', to_jsonb("row"), ${rowKey}, array_to_string(reasons, '; ')\n` +
       `FROM ${statement.aux(node, 'rejected')}${statement.gate('WHERE')}`,
   );
 }
