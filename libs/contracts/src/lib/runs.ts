@@ -18,9 +18,9 @@ export const RunStatusSchema = StringEnum([
 ]);
 export type RunStatus = Static<typeof RunStatusSchema>;
 
-export const RunTriggerSchema = StringEnum(['schedule', 'manual'], {
+export const RunTriggerSchema = StringEnum(['schedule', 'manual', 'replay'], {
   description:
-    '`schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs.',
+    '`schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only.',
 });
 export type RunTrigger = Static<typeof RunTriggerSchema>;
 

@@ -55,9 +55,10 @@ function pipeline(...nodes: IrNode[]): PipelineIr {
 
 /** The run's statements without their isolated-write variants (tested on their own below). */
 function statements(ir: PipelineIr): CompiledStatement[] {
-  return compileRun(ir, catalog, run).statements.map(
-    ({ isolation: _isolation, ...statement }) => statement,
-  );
+  return compileRun(ir, catalog, run).statements.map((statement) => {
+    const { isolation, ...rest } = statement;
+    return isolation ? rest : statement;
+  });
 }
 
 function compileError(
@@ -525,7 +526,7 @@ SELECT
 ),
 "v:dlq" AS (
   INSERT INTO "public"."dead_letters" ("tenant_id", "pipeline_id", "run_id", "node_id", "kind", "row", "row_key", "reason")
-  SELECT $10, $11, $12, $13, 'validate', to_jsonb(\"row\"), CAST(NULL AS jsonb), array_to_string(reasons, '; ')
+  SELECT $10, $11, $12, $13, 'validate', to_jsonb("row"), CAST(NULL AS jsonb), array_to_string(reasons, '; ')
   FROM "v:rejected"
 ),
 "out:write" AS (
@@ -664,7 +665,7 @@ SELECT
       const sql = statements(ir)[0].sql;
       expect(sql).toContain(`"soft:dlq" AS (
   INSERT INTO "public"."dead_letters" ("tenant_id", "pipeline_id", "run_id", "node_id", "kind", "row", "row_key", "reason")
-  SELECT $3, $4, $5, $6, 'validate', to_jsonb(\"row\"), CAST(NULL AS jsonb), array_to_string(reasons, '; ')
+  SELECT $3, $4, $5, $6, 'validate', to_jsonb("row"), CAST(NULL AS jsonb), array_to_string(reasons, '; ')
   FROM "soft:rejected"
   WHERE NOT EXISTS (SELECT 1 FROM "hard:rejected")
 ),`);

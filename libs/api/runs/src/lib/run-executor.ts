@@ -1,17 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import { FlowMetrics } from '@flow/api/core';
 import { tenantSchemaName } from '@flow/api/db';
+import { DeadLettersRepository } from '@flow/api/dead-letters';
 import { CatalogService, LineageService } from '@flow/api/pipelines';
 import type { PipelineIr } from '@flow/contracts';
 import {
   compileRun,
   IrCompileError,
   IrValidationError,
+  planReplay,
   quoteIdent,
+  type Catalog,
   type NodeMetrics,
-  type TargetResultRow,
+  type RunContext,
 } from '@flow/pipeline-ir';
 
 import {
@@ -19,6 +22,7 @@ import {
   type ClaimedRun,
   type RunTotals,
 } from './runs.repository';
+import { executeTarget, TooManyRejectedRowsError } from './target-writes';
 import { WORKER_OPTIONS, type WorkerOptions } from './worker-options';
 
 /** A failure that a retry cannot fix (invalid IR, unknown table or column, a validate node with onFail: fail). */
@@ -45,6 +49,8 @@ export class LostOwnershipError extends Error {
 export type RunOutcome = 'succeeded' | 'queued' | 'failed' | 'lost';
 
 const MAX_ERROR_LENGTH = 4_000;
+/** A replay takes at most this many letters (oldest first); the rest stay open for the next one. */
+export const MAX_REPLAY_LETTERS = 100_000;
 
 /**
  * Executes one claimed run: the compiled statements and the run's `succeeded` update in one transaction, confined to
@@ -59,6 +65,7 @@ export class RunExecutor {
     private readonly runs: RunsRepository,
     private readonly catalog: CatalogService,
     private readonly lineage: LineageService,
+    private readonly deadLetters: DeadLettersRepository,
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     private readonly metrics: FlowMetrics,
   ) {}
@@ -140,7 +147,17 @@ export class RunExecutor {
         this.options.statementTimeoutMs,
       );
       const catalog = await this.catalog.loadFresh(schema, manager);
-      const compiled = compile(ir, catalog, run, `${control}.dead_letters`);
+      const replay =
+        run.trigger === 'replay'
+          ? await this.takeLetters(manager, control, run, ir, catalog)
+          : undefined;
+      const compiled = compile(
+        ir,
+        catalog,
+        run,
+        `${control}.dead_letters`,
+        replay,
+      );
       const totals: RunTotals = {
         rowsRead: 0,
         rowsWritten: 0,
@@ -148,16 +165,21 @@ export class RunExecutor {
         nodeMetrics: {},
       };
       for (const statement of compiled.statements) {
-        const result = await runner.query(
-          statement.sql,
-          statement.parameters,
-          true,
-        );
         if (statement.kind === 'create_table') {
+          await runner.query(statement.sql, statement.parameters);
           created = true;
           continue;
         }
-        const row = (result.records as TargetResultRow[])[0];
+        const row = await executeTarget(runner, statement).catch(
+          (error: unknown) => {
+            if (error instanceof TooManyRejectedRowsError)
+              throw new PermanentRunError(error.message, {
+                ...totals,
+                rowsWritten: 0,
+              });
+            throw error;
+          },
+        );
         totals.rowsRead += Number(row.rows_read);
         totals.rowsWritten += Number(row.rows_written);
         totals.rowsRejected += Number(row.rows_rejected);
@@ -170,6 +192,13 @@ export class RunExecutor {
           });
         }
       }
+      if (replay)
+        await this.deadLetters.settleReplay(
+          manager,
+          control,
+          run.id,
+          replay.deadLetterIds,
+        );
       if (!(await this.runs.markSucceeded(manager, control, run, totals)))
         throw new LostOwnershipError(run.id);
       await runner.commitTransaction();
@@ -191,6 +220,29 @@ export class RunExecutor {
   }
 
   /**
+   * A replay's letters: after any other replay of the pipeline has finished, the open letters (the chosen ones, or
+   * all) that the pipeline as it is now can trace back to source rows, at most {@link MAX_REPLAY_LETTERS}.
+   */
+  private async takeLetters(
+    manager: EntityManager,
+    control: string,
+    run: ClaimedRun,
+    ir: PipelineIr,
+    catalog: Catalog,
+  ): Promise<{ deadLetterIds: string[] }> {
+    const plan = permanentOnIrError(() => planReplay(ir, catalog));
+    const deadLetterIds = await this.deadLetters.takeForReplay(
+      manager,
+      control,
+      { tenantId: run.tenant_id, pipelineId: run.pipeline_id },
+      run.replay_dead_letter_ids,
+      plan.letterSources,
+      MAX_REPLAY_LETTERS,
+    );
+    return { deadLetterIds };
+  }
+
+  /**
    * Refreshes planner statistics of the written tables (outside the run's transaction, best effort): a new table
    * has none until autovacuum gets to it, and lineage reads its row estimate from them.
    */
@@ -209,17 +261,26 @@ export class RunExecutor {
 
 function compile(
   ir: PipelineIr,
-  catalog: Parameters<typeof compileRun>[1],
+  catalog: Catalog,
   run: ClaimedRun,
   deadLetterTable: string,
+  replay: RunContext['replay'],
 ) {
-  try {
-    return compileRun(ir, catalog, {
+  return permanentOnIrError(() =>
+    compileRun(ir, catalog, {
       tenantId: run.tenant_id,
       pipelineId: run.pipeline_id,
       runId: run.id,
       deadLetterTable,
-    });
+      replay,
+    }),
+  );
+}
+
+/** An IR that no longer validates or compiles fails the run for good: a retry would meet the same IR. */
+function permanentOnIrError<T>(build: () => T): T {
+  try {
+    return build();
   } catch (error) {
     if (error instanceof IrValidationError || error instanceof IrCompileError)
       throw new PermanentRunError(error.message);

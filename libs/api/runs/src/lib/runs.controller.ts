@@ -1,4 +1,12 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
@@ -15,14 +23,18 @@ import {
 export class RunsController {
   constructor(private readonly runs: RunsService) {}
 
-  /** Queues a manual run; the worker picks it up (202: accepted, not yet executed). */
+  /**
+   * Queues a manual run, or with `{"replayDlqOnly": true, "deadLetterIds"?: […]}` a replay of open dead letters;
+   * the worker picks it up (202: accepted, not yet executed).
+   */
   @Post()
   @HttpCode(202)
   trigger(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,
+    @Body() body: unknown,
   ): Promise<RunDetail> {
-    return this.runs.trigger(tenant, id);
+    return this.runs.trigger(tenant, id, body);
   }
 
   @Get()

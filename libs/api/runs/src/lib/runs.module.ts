@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
 import { FLOW_CONFIG, type FlowConfig } from '@flow/api/core';
+import { DeadLettersModule } from '@flow/api/dead-letters';
 import { PipelinesModule } from '@flow/api/pipelines';
 
 import { RunExecutor } from './run-executor';
@@ -23,7 +24,7 @@ export class RunsModule {
   static register(overrides: Partial<WorkerOptions> = {}): DynamicModule {
     return {
       module: RunsModule,
-      imports: [PipelinesModule],
+      imports: [PipelinesModule, DeadLettersModule],
       controllers: [RunsController],
       providers: [
         {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { instantText, type InstantCursor } from '@flow/api/core';
 import { queryRows } from '@flow/api/db';
 import type { PipelineIr, RunStatus, RunTrigger } from '@flow/contracts';
 import { quoteIdent, type NodeMetrics } from '@flow/pipeline-ir';
@@ -31,6 +32,9 @@ export interface ClaimedRun {
   tenant_id: string;
   tenant_slug: string;
   pipeline_id: string;
+  trigger: RunTrigger;
+  /** A replay's chosen letters; null: every open one. */
+  replay_dead_letter_ids: string[] | null;
   worker_id: string;
   attempt: number;
   started_at: Date;
@@ -49,7 +53,7 @@ export interface RetryPolicy {
   backoffMaxMs: number;
 }
 
-const RUN_COLUMNS = `id, pipeline_id, trigger, scheduled_for, status, attempt, queued_at, to_char(queued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS queued_at_text, available_at,
+const RUN_COLUMNS = `id, pipeline_id, trigger, scheduled_for, status, attempt, queued_at, ${instantText('queued_at')} AS queued_at_text, available_at,
   started_at, finished_at, rows_read, rows_written, rows_rejected, error, node_metrics`;
 
 /** `available_at` after attempt `attempt` failed: base · 2^(attempt-1), capped (same rule as `backoffMs`). */
@@ -76,6 +80,22 @@ export class RunsRepository {
     return rows[0] ?? null;
   }
 
+  /** Queues a replay of the pipeline's open dead letters (the given ones, or all); null when there is no such pipeline. */
+  async enqueueReplay(
+    tenantId: string,
+    pipelineId: string,
+    deadLetterIds: string[] | null,
+  ): Promise<RunRow | null> {
+    const rows = await queryRows<RunRow>(
+      this.dataSource,
+      `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for, replay_dead_letter_ids)
+       SELECT tenant_id, id, 'replay', NULL, $3::uuid[] FROM pipelines WHERE tenant_id = $1 AND id = $2
+       RETURNING ${RUN_COLUMNS}`,
+      [tenantId, pipelineId, deadLetterIds],
+    );
+    return rows[0] ?? null;
+  }
+
   /**
    * A page of the pipeline's runs, newest first, keyset on (queued_at, id) over the history index. Null when the
    * tenant has no such pipeline (one query answers both: the pipeline row is left-joined to its page).
@@ -84,7 +104,7 @@ export class RunsRepository {
     tenantId: string,
     pipelineId: string,
     limit: number,
-    after: { queuedAt: string; id: string } | null,
+    after: InstantCursor | null,
   ): Promise<RunRow[] | null> {
     const rows = await queryRows<Partial<RunRow> & { found: boolean }>(
       this.dataSource,
@@ -97,7 +117,7 @@ export class RunsRepository {
                ORDER BY queued_at DESC, id DESC
                LIMIT $5) AS r ON true
         WHERE p.tenant_id = $1 AND p.id = $2`,
-      [tenantId, pipelineId, after?.queuedAt ?? null, after?.id ?? null, limit],
+      [tenantId, pipelineId, after?.instant ?? null, after?.id ?? null, limit],
     );
     if (rows.length === 0) return null;
     return rows.filter(
@@ -123,7 +143,7 @@ export class RunsRepository {
             SET status = 'running', worker_id = $1, attempt = r.attempt + 1,
                 started_at = now(), heartbeat_at = now(), finished_at = NULL
            FROM next WHERE r.id = next.id
-         RETURNING r.id, r.tenant_id, r.pipeline_id, r.worker_id, r.attempt, r.started_at
+         RETURNING r.id, r.tenant_id, r.pipeline_id, r.trigger, r.replay_dead_letter_ids, r.worker_id, r.attempt, r.started_at
        ), shown AS (
          UPDATE pipeline_state s SET last_run_status = 'running', last_run_at = c.started_at, changed_at = clock_timestamp()
            FROM claimed c

@@ -1,16 +1,32 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 
-import { isUuid, parsePageLimit, ValidationFailedError } from '@flow/api/core';
+import {
+  decodeInstantCursor,
+  encodeInstantCursor,
+  isUuid,
+  parsePageLimit,
+  ValidationFailedError,
+} from '@flow/api/core';
+import { DeadLettersRepository } from '@flow/api/dead-letters';
+import { CatalogService, PipelinesService } from '@flow/api/pipelines';
 import type { TenantContext } from '@flow/api/tenancy';
 import type { RunListResponse, RunResponse } from '@flow/contracts';
-import type { NodeMetrics } from '@flow/pipeline-ir';
+import {
+  IrCompileError,
+  planReplay,
+  type NodeMetrics,
+} from '@flow/pipeline-ir';
+
+import { parseRunRequest } from './run-request';
 
 import { RunsRepository, type RunRow } from './runs.repository';
 
 export const DEFAULT_RUNS_PAGE_SIZE = 20;
 export const MAX_RUNS_PAGE_SIZE = 100;
-/** The cursor's instant as the repository prints it: ISO 8601, UTC, microseconds. */
-const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** A run as the history shows it: the contract's fields plus when a queued retry becomes claimable and per-node rows. */
 export interface RunDetail extends RunResponse {
@@ -25,12 +41,66 @@ export interface RunDetailListResponse extends RunListResponse {
 /** Manual triggers and run history, scoped by tenant: another tenant's pipeline is a 404 like a missing one. */
 @Injectable()
 export class RunsService {
-  constructor(private readonly runs: RunsRepository) {}
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly pipelines: PipelinesService,
+    private readonly catalog: CatalogService,
+    private readonly deadLetters: DeadLettersRepository,
+  ) {}
 
-  async trigger(tenant: TenantContext, pipelineId: string): Promise<RunDetail> {
+  /**
+   * Queues a manual run, or (`{"replayDlqOnly": true, "deadLetterIds"?: […]}`) a replay of the pipeline's open
+   * dead letters: 400 naming each node that keeps the pipeline from replaying (a source without a key, …), 409
+   * when no open letter can be replayed.
+   */
+  async trigger(
+    tenant: TenantContext,
+    pipelineId: string,
+    body: unknown,
+  ): Promise<RunDetail> {
+    const { value: request, errors } = parseRunRequest(body);
+    if (!request) throw new ValidationFailedError(errors);
+    if (request.replay)
+      return this.triggerReplay(tenant, pipelineId, request.deadLetterIds);
     const row = isUuid(pipelineId)
       ? await this.runs.enqueueManual(tenant.id, pipelineId)
       : null;
+    if (!row) throw pipelineNotFound();
+    return toResponse(row);
+  }
+
+  private async triggerReplay(
+    tenant: TenantContext,
+    pipelineId: string,
+    deadLetterIds: string[] | null,
+  ): Promise<RunDetail> {
+    const ir = await this.pipelines.getIr(tenant, pipelineId);
+    const catalog = await this.catalog.get(tenant.schema);
+    let letterSources: Record<string, string[]>;
+    try {
+      letterSources = planReplay(ir, catalog).letterSources;
+    } catch (error) {
+      if (error instanceof IrCompileError)
+        throw new ValidationFailedError(error.details);
+      throw error;
+    }
+    const any = await this.deadLetters.anyReplayable(
+      tenant.id,
+      pipelineId,
+      deadLetterIds,
+      letterSources,
+    );
+    if (!any)
+      throw new ConflictException(
+        deadLetterIds
+          ? 'none of the given dead letters is open and replayable'
+          : 'the pipeline has no open dead letters to replay',
+      );
+    const row = await this.runs.enqueueReplay(
+      tenant.id,
+      pipelineId,
+      deadLetterIds,
+    );
     if (!row) throw pipelineNotFound();
     return toResponse(row);
   }
@@ -45,10 +115,7 @@ export class RunsService {
       DEFAULT_RUNS_PAGE_SIZE,
       MAX_RUNS_PAGE_SIZE,
     );
-    const after =
-      query.cursor === undefined || query.cursor === ''
-        ? null
-        : decodeCursor(query.cursor);
+    const after = decodeInstantCursor(query.cursor);
     const rows = isUuid(pipelineId)
       ? await this.runs.listPage(tenant.id, pipelineId, limit + 1, after)
       : null;
@@ -58,7 +125,9 @@ export class RunsService {
     return {
       items: page.map(toResponse),
       nextCursor:
-        rows.length > limit ? encodeCursor(last.queued_at_text, last.id) : null,
+        rows.length > limit
+          ? encodeInstantCursor(last.queued_at_text, last.id)
+          : null,
     };
   }
 }
@@ -89,32 +158,4 @@ function iso(value: Date | null): string | null {
 
 function pipelineNotFound(): NotFoundException {
   return new NotFoundException('Pipeline not found');
-}
-
-/** The cursor carries `queued_at` to the microsecond (a JS Date would round to milliseconds) and the id. */
-function encodeCursor(queuedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify({ q: queuedAt, id }), 'utf8').toString(
-    'base64url',
-  );
-}
-
-function decodeCursor(cursor: string): { queuedAt: string; id: string } {
-  try {
-    const decoded = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as { q?: unknown; id?: unknown };
-    if (
-      typeof decoded.q === 'string' &&
-      CURSOR_INSTANT.test(decoded.q) &&
-      typeof decoded.id === 'string' &&
-      isUuid(decoded.id)
-    ) {
-      return { queuedAt: decoded.q, id: decoded.id };
-    }
-  } catch {
-    // fall through to the 400 below
-  }
-  throw new ValidationFailedError([
-    { path: 'cursor', message: 'is not a cursor returned by this endpoint' },
-  ]);
 }

@@ -24,6 +24,15 @@ export class PipelineRunEntity {
   @Column({ type: 'text', default: 'queued' })
   status!: RunStatus;
 
+  /** A replay's chosen dead letters; null for every open one (and for other triggers). */
+  @Column({
+    name: 'replay_dead_letter_ids',
+    type: 'uuid',
+    array: true,
+    nullable: true,
+  })
+  replayDeadLetterIds!: string[] | null;
+
   @Column({ type: 'integer', default: 0 })
   attempt!: number;
 

@@ -1,8 +1,10 @@
 import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
 import { PipelineState1764892800000 } from './1764892800000-pipeline-state';
+import { DeadLetterLifecycle1796160000000 } from './1796160000000-dead-letter-lifecycle';
 
 /** Listed explicitly, oldest first: glob paths do not survive the webpack bundle. */
 export const MIGRATIONS = [
   InitialSchema1764230400000,
   PipelineState1764892800000,
+  DeadLetterLifecycle1796160000000,
 ];

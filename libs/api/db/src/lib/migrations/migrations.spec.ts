@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../testing';
 import { dataSourceOptions, runMigrations } from '../data-source';
 import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
+import { DeadLetterLifecycle1796160000000 } from './1796160000000-dead-letter-lifecycle';
+import { MIGRATIONS } from './index';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -116,9 +118,10 @@ describe('migrations', () => {
       );
       await initialOnly.destroy();
 
-      expect(await runMigrations(old.dataSource)).toEqual([
+      // The migrations after the initial schema, this one first.
+      expect((await runMigrations(old.dataSource))[0]).toBe(
         'PipelineState1764892800000',
-      ]);
+      );
       const rows: Record<string, unknown>[] = await old.dataSource.query(
         `SELECT p.name, s.tenant_id, s.schedule_since, s.next_fire_at, s.previous_fire_at, s.schedule_error,
                 s.last_run_at, s.last_run_status
@@ -194,6 +197,72 @@ describe('migrations', () => {
         'created_at',
         'updated_at',
       ]);
+    } finally {
+      await old.drop();
+    }
+  });
+
+  it('makes existing dead letters open validate letters, and allows the new kinds and replay runs', async () => {
+    const old = await createTestDatabase({ migrate: false });
+    try {
+      const before = new DataSource({
+        ...dataSourceOptions({ url: old.url, poolSize: 1 }),
+        migrations: MIGRATIONS.slice(
+          0,
+          MIGRATIONS.indexOf(DeadLetterLifecycle1796160000000),
+        ),
+      });
+      await before.initialize();
+      await before.runMigrations();
+      const [tenant] = await before.query(
+        `INSERT INTO tenants (slug, name) VALUES ('gamma', 'Gamma') RETURNING id`,
+      );
+      const [pipeline] = await before.query(
+        `INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'p', '{}') RETURNING id`,
+        [tenant.id],
+      );
+      const [run] = await before.query(
+        `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger) VALUES ($1, $2, 'manual') RETURNING id`,
+        [tenant.id, pipeline.id],
+      );
+      await before.query(
+        `INSERT INTO dead_letters (tenant_id, pipeline_id, run_id, node_id, row, reason)
+         VALUES ($1, $2, $3, 'v', '{"id": 1}', 'not_null(amount)')`,
+        [tenant.id, pipeline.id, run.id],
+      );
+      await before.destroy();
+
+      expect(await runMigrations(old.dataSource)).toContain(
+        'DeadLetterLifecycle1796160000000',
+      );
+      const letters = await old.dataSource.query(
+        `SELECT kind, status, attempts, row_key, replayed_by_run_id, file, line FROM dead_letters`,
+      );
+      expect(letters).toEqual([
+        {
+          kind: 'validate',
+          status: 'open',
+          attempts: 0,
+          row_key: null,
+          replayed_by_run_id: null,
+          file: null,
+          line: null,
+        },
+      ]);
+      await old.dataSource.query(
+        `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, replay_dead_letter_ids) VALUES ($1, $2, 'replay', NULL)`,
+        [tenant.id, pipeline.id],
+      );
+      await old.dataSource.query(
+        `INSERT INTO dead_letters (tenant_id, pipeline_id, run_id, node_id, row, reason, kind) VALUES ($1, $2, $3, 'out', '{}', 'x', 'write')`,
+        [tenant.id, pipeline.id, run.id],
+      );
+      await expect(
+        old.dataSource.query(
+          `INSERT INTO dead_letters (tenant_id, pipeline_id, run_id, node_id, row, reason, kind) VALUES ($1, $2, $3, 'v', '{}', 'x', 'other')`,
+          [tenant.id, pipeline.id, run.id],
+        ),
+      ).rejects.toThrow(/dead_letters_kind_check/);
     } finally {
       await old.drop();
     }

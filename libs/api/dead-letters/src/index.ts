@@ -1,0 +1,2 @@
+export * from './lib/dead-letters.module';
+export * from './lib/dead-letters.repository';
