@@ -5,6 +5,10 @@
  * retries it. The heartbeat expiry (30 s) and the retry backoff (30 s) are not environment settings, so the test
  * drives them through the data instead of sleeping: it backdates `heartbeat_at`, and `available_at` once reaped.
  * Promised: nothing of the killed attempt is written, the run is reaped and retried, the target holds every row once.
+ *
+ * The second case kills the worker while it isolates rows the target rejects (NOT NULL): some slices are written
+ * and a dead-letter insert waits behind a lock on `dead_letters`. Promised: nothing of the killed attempt remains;
+ * the retry writes every good row once and one `write` letter per rejected row.
  */
 import type { Client } from 'pg';
 
@@ -203,4 +207,142 @@ describe('worker crash mid-run', () => {
     expect(distinctIds).toBe(ROWS);
     expect(matching).toBe(ROWS);
   }, 180_000);
+
+  it('a worker killed while isolating rejected rows: the retry writes each good row once and one letter per bad row', async () => {
+    const tenant = await createTenant(db, 'crash-isolated');
+    const rows = CHAOS ? 200_000 : 20_000;
+    const every = 1_000;
+    await sql(
+      `CREATE TABLE ${tenant.schema}.events AS
+         SELECT g AS id, CASE WHEN g % ${every} = 0 THEN NULL ELSE md5(g::text) END AS payload
+           FROM generate_series(1, ${rows}) AS g`,
+    );
+    await sql(
+      `CREATE TABLE ${tenant.schema}.events_strict (id integer, payload text NOT NULL)`,
+    );
+    const ir = {
+      version: 1,
+      nodes: [
+        { id: 'events', type: 'source', table: 'events', key: ['id'] },
+        {
+          id: 'out',
+          type: 'target',
+          input: 'events',
+          table: 'events_strict',
+          mode: 'append',
+        },
+      ],
+    };
+    const [{ id: pipelineId }] = await sql<{ id: string }>(
+      `INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'strict', $2::jsonb) RETURNING id`,
+      [tenant.id, JSON.stringify(ir)],
+    );
+    const [{ id: runId }] = await sql<{ id: string }>(
+      `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger) VALUES ($1, $2, 'manual') RETURNING id`,
+      [tenant.id, pipelineId],
+    );
+
+    side = await sideConnection(db.url, 'reliability-dlq-lock');
+    await side.query('BEGIN');
+    await side.query(`LOCK TABLE public.dead_letters IN EXCLUSIVE MODE`);
+    const first = await startWorker('worker-3', db.url);
+    workers.push(first);
+    await waitFor(
+      'worker-3 to isolate the rejected rows and block on its first dead letter',
+      async () => {
+        const [{ n }] = await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE application_name = 'flow' AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "public"."dead_letters"%'`,
+        );
+        return n === 1 && (await runRow(runId)).status === 'running';
+      },
+      30_000,
+    );
+    await first.stop('SIGKILL');
+    await side.query('ROLLBACK');
+    await side.end();
+    side = null;
+    await waitFor(
+      'the killed worker’s sessions to end',
+      async () => {
+        const [{ n }] = await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flow'`,
+        );
+        return n === 0;
+      },
+      30_000,
+    );
+    const count = async (table: string, where = 'true') =>
+      (
+        await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`,
+        )
+      )[0].n;
+    const afterKill = {
+      target: await count(`${tenant.schema}.events_strict`),
+      letters: await count('dead_letters', `pipeline_id = '${pipelineId}'`),
+    };
+    expect(afterKill).toEqual({ target: 0, letters: 0 });
+
+    await sql(
+      `UPDATE pipeline_runs SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`,
+      [runId],
+    );
+    const second = await startWorker('worker-4', db.url);
+    workers.push(second);
+    await waitFor(
+      'the reaper to requeue the run',
+      async () => (await runRow(runId)).status === 'queued',
+      30_000,
+      250,
+    );
+    await sql(
+      `UPDATE pipeline_runs SET available_at = now() WHERE id = $1 AND status = 'queued'`,
+      [runId],
+    );
+    const retryStarted = performance.now();
+    await waitFor(
+      'the retry to succeed',
+      async () => (await runRow(runId)).status === 'succeeded',
+      120_000,
+      250,
+    );
+    const retryMs = performance.now() - retryStarted;
+    const bad = rows / every;
+    const [target] = await sql<{ rows: number; distinct_ids: number }>(
+      `SELECT count(*)::int AS rows, count(DISTINCT id)::int AS distinct_ids FROM ${tenant.schema}.events_strict`,
+    );
+    const [letters] = await sql<{
+      letters: number;
+      distinct_keys: number;
+      write_kind: number;
+    }>(
+      `SELECT count(*)::int AS letters, count(DISTINCT row_key)::int AS distinct_keys,
+              count(*) FILTER (WHERE kind = 'write' AND node_id = 'out' AND reason LIKE 'null value in column "payload"%')::int AS write_kind
+         FROM dead_letters WHERE pipeline_id = $1`,
+      [pipelineId],
+    );
+    const done = await runRow(runId);
+    report('worker-crash-isolated-writes', {
+      sourceRows: rows,
+      rejectedRows: bad,
+      rowsWrittenByKilledAttempt: afterKill.target,
+      lettersWrittenByKilledAttempt: afterKill.letters,
+      retrySucceededAfterMs: retryMs,
+      targetRows: target.rows,
+      duplicates: target.rows - target.distinct_ids,
+      letters: letters.letters,
+    });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      attempt: 2,
+      rows_written: rows - bad,
+    });
+    expect(target).toEqual({ rows: rows - bad, distinct_ids: rows - bad });
+    expect(letters).toEqual({
+      letters: bad,
+      distinct_keys: bad,
+      write_kind: bad,
+    });
+  }, 240_000);
 });

@@ -1,3 +1,4 @@
+export * from './lib/dead-letters';
 export * from './lib/error';
 export * from './lib/health';
 export * from './lib/ir';

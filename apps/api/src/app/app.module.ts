@@ -7,6 +7,7 @@ import {
   type FlowConfig,
 } from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
+import { DeadLettersModule } from '@flow/api/dead-letters';
 import { PipelinesModule } from '@flow/api/pipelines';
 import { RunsModule } from '@flow/api/runs';
 import { SchedulerModule } from '@flow/api/scheduler';
@@ -28,6 +29,7 @@ export class AppModule {
         TenancyModule,
         PipelinesModule,
         RunsModule.register(),
+        DeadLettersModule,
         SchedulerModule,
       ],
       controllers: [HealthController, MetricsController],

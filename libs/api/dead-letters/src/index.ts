@@ -1,2 +1,3 @@
 export * from './lib/dead-letters.module';
 export * from './lib/dead-letters.repository';
+export * from './lib/dead-letters.service';
