@@ -6,11 +6,23 @@
  * pipelines table byte-for-byte unchanged (checksum before/after every request). In-process (`createTestApp`).
  */
 import fc from 'fast-check';
+import { SignJWT } from 'jose';
 
 import { PipelinesModule } from '@flow/api/pipelines';
 import { createTestApp, type TestApp } from '@flow/api/tenancy/testing';
 
+import {
+  createTenant,
+  freshDatabase,
+  type TestDatabase,
+} from './support/database';
 import { CHAOS, percentile, report } from './support/figures';
+import {
+  JWT_SECRET,
+  killAllChildren,
+  startApi,
+  type ApiProcess,
+} from './support/processes';
 
 const GENERATED = CHAOS ? 10_000 : 1_200;
 const SEED = Number(process.env['FLOW_HOSTILE_SEED'] ?? 20261127);
@@ -632,4 +644,158 @@ describe('hostile input on the pipeline write routes', () => {
       expect(response.statusCode).toBe(400);
     }
   });
+});
+
+/**
+ * Issue 11: one rrule that never fires made validation search to the year 9999 on the event loop — the request never
+ * answered, and neither did `/health/live` or anything else. Against the real api process: each rule of the issue is
+ * answered (400 naming `ir.schedule.rrule` with the reason, or the rare-but-valid one 201 with its next fire) while a
+ * prober asks `/health/live` every 20 ms over its own connection, and every probe is answered. The rejections must
+ * come from reasoning over the rule ("never fires: …"), not from a budget running out.
+ */
+describe('rrules that never fire do not stall the api (issue 11, DESIGN §17)', () => {
+  let db: TestDatabase;
+  let api: ApiProcess;
+  let headers: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    const tenant = await createTenant(db, 'never-fires');
+    api = await startApi('never-fires-api', db.url);
+    const token = await new SignJWT({ tenant_id: tenant.id })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    headers = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    };
+  });
+
+  afterAll(async () => {
+    await killAllChildren();
+    await db?.drop();
+  });
+
+  const ir = (rrule: string) => ({
+    version: 1,
+    schedule: { type: 'rrule', rrule },
+    nodes: [
+      { id: 'orders', type: 'source', table: 'orders', columns: ['id'] },
+      {
+        id: 'out',
+        type: 'target',
+        input: 'orders',
+        table: 'copy',
+        mode: 'append',
+      },
+    ],
+  });
+  const NEVER: [string, RegExp][] = [
+    [
+      'DTSTART;TZID=Australia/Lord_Howe:20250415T124500\nRRULE:FREQ=HOURLY;INTERVAL=3;BYHOUR=1,13;BYMINUTE=30',
+      /^never fires: INTERVAL=3 hours from 12:45/,
+    ],
+    [
+      'DTSTART:20261201T090000Z\nRRULE:FREQ=DAILY;INTERVAL=7;BYDAY=MO',
+      /^never fires: every 7 days from a Tuesday/,
+    ],
+    [
+      'DTSTART:20270115T090000Z\nRRULE:FREQ=MONTHLY;INTERVAL=12;BYMONTH=3',
+      /^never fires: INTERVAL=12 months from January/,
+    ],
+    [
+      'DTSTART:20261201T090000Z\nRRULE:FREQ=MINUTELY;INTERVAL=2;BYMINUTE=1,3,5',
+      /^never fires: INTERVAL=2 minutes from minute 0/,
+    ],
+    [
+      'DTSTART:20261201T090000Z\nRRULE:FREQ=HOURLY;INTERVAL=48;BYHOUR=13',
+      /^never fires: INTERVAL=48 hours from 09:00/,
+    ],
+    [
+      'DTSTART:20261201T090000Z\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO',
+      /^next fires at 2044-02-29T09:00:00.000Z, more than 10 years away$/,
+    ],
+  ];
+
+  it('answers each rule of the issue, by reasoning, while /health/live keeps answering', async () => {
+    let probing = true;
+    const probes: { status: number; ms: number }[] = [];
+    const prober = (async () => {
+      while (probing) {
+        const started = performance.now();
+        let status = 0;
+        try {
+          status = (
+            await fetch(`${api.baseUrl}/api/v1/health/live`, {
+              signal: AbortSignal.timeout(10_000),
+            })
+          ).status;
+        } catch {
+          status = 0;
+        }
+        probes.push({ status, ms: performance.now() - started });
+        await new Promise((done) => setTimeout(done, 20));
+      }
+    })();
+    const answers: { status: number; ms: number; message: string }[] = [];
+    const post = async (name: string, rrule: string) => {
+      const started = performance.now();
+      const response = await fetch(`${api.baseUrl}/api/v1/pipelines`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name, ir: ir(rrule) }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await response.json()) as {
+        details?: { path: string; message: string }[];
+        nextFireAt?: string;
+      };
+      answers.push({
+        status: response.status,
+        ms: performance.now() - started,
+        message: body.details?.[0]?.message ?? '',
+      });
+      return { status: response.status, body };
+    };
+    try {
+      for (let round = 0; round < 5; round++) {
+        for (const [rrule, why] of NEVER) {
+          const { status, body } = await post(`never-${round}`, rrule);
+          expect(status).toBe(400);
+          expect(body.details).toEqual([
+            { path: 'ir.schedule.rrule', message: expect.stringMatching(why) },
+          ]);
+        }
+      }
+      const rare = await post(
+        'leap-tuesdays',
+        'DTSTART:20261201T090000Z\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=TU',
+      );
+      expect(rare.status).toBe(201);
+      expect(rare.body.nextFireAt).toBe('2028-02-29T09:00:00.000Z');
+    } finally {
+      probing = false;
+      await prober;
+    }
+    const budgetRanOut = answers.filter((a) => /budget/.test(a.message));
+    report('never-firing-rrules', {
+      requests: answers.length,
+      requestP95Ms: percentile(
+        answers.map((a) => a.ms),
+        95,
+      ),
+      requestMaxMs: Math.max(...answers.map((a) => a.ms)),
+      healthProbes: probes.length,
+      healthMaxMs: Math.max(...probes.map((p) => p.ms)),
+      healthFailures: probes.filter((p) => p.status !== 200).length,
+    });
+    expect(budgetRanOut).toEqual([]);
+    expect(probes.length).toBeGreaterThan(0);
+    expect(probes.filter((p) => p.status !== 200)).toEqual([]);
+    const [{ n }] = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM pipelines`,
+    );
+    expect(n).toBe(1);
+  }, 120_000);
 });

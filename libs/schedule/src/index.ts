@@ -4,6 +4,11 @@ export type {
   ScheduleDefaults,
 } from './lib/compiled-schedule';
 export { compileSchedule } from './lib/compile-schedule';
+export {
+  EVALUATION_BUDGET,
+  ScheduleBudgetError,
+} from './lib/evaluation-budget';
+export { FIRE_HORIZON_YEARS, fireHorizonProblems } from './lib/fire-horizon';
 export { LAG_THRESHOLD_MINUTES, lag } from './lib/lag';
 export type { Lag, LagInput } from './lib/lag';
 export {

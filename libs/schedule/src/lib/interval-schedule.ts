@@ -8,6 +8,7 @@ export class IntervalSchedule extends FireEngine {
   readonly timezone = 'UTC';
   readonly text: string;
   readonly description: string;
+  protected readonly sourceField = 'schedule.every';
 
   constructor(
     every: string,
@@ -20,12 +21,14 @@ export class IntervalSchedule extends FireEngine {
     this.description = `every ${unit} from ${describeInstant(anchor)}`;
   }
 
-  protected nextAfter(instant: number): number {
-    if (instant < this.anchor) return this.anchor;
-    return (
-      this.anchor +
-      (Math.floor((instant - this.anchor) / this.everyMs) + 1) * this.everyMs
-    );
+  protected nextAfter(instant: number, limit: number): number | null {
+    const next =
+      instant < this.anchor
+        ? this.anchor
+        : this.anchor +
+          (Math.floor((instant - this.anchor) / this.everyMs) + 1) *
+            this.everyMs;
+    return next <= limit ? next : null;
   }
 
   protected latestAtOrBefore(instant: number): number | null {

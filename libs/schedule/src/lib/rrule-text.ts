@@ -1,6 +1,65 @@
-import { RRule, type Options } from 'rrule';
-
 import { isValidTimeZone } from './zone-timeline';
+
+/** FREQ values, in RFC 5545's order from the coarsest; a rule's `freq` is an index into this list. */
+export const FREQS = [
+  'YEARLY',
+  'MONTHLY',
+  'WEEKLY',
+  'DAILY',
+  'HOURLY',
+  'MINUTELY',
+] as const;
+export const YEARLY = 0;
+export const MONTHLY = 1;
+export const WEEKLY = 2;
+export const DAILY = 3;
+export const HOURLY = 4;
+export const MINUTELY = 5;
+
+/** RFC 5545 weekday codes; a weekday is an index into this list (0 = Monday). */
+export const WEEKDAY_CODES = [
+  'MO',
+  'TU',
+  'WE',
+  'TH',
+  'FR',
+  'SA',
+  'SU',
+] as const;
+/** The weekdays' names in the same order. */
+export const RULE_WEEKDAY_NAMES = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+] as const;
+
+/** A BYDAY item: `weekday` 0-6 from Monday, `n` the ordinal (`1MO` → 1, `-1FR` → -1) or 0 for every such day. */
+export interface ByDay {
+  weekday: number;
+  n: number;
+}
+
+/** The rule parts as written (no defaults from DTSTART applied yet); a null list is an absent part. */
+export interface RuleParts {
+  freq: number;
+  interval: number;
+  count: number | null;
+  /** Week start, 0 = Monday (the RFC 5545 default). */
+  wkst: number;
+  bymonth: number[] | null;
+  byweekno: number[] | null;
+  byyearday: number[] | null;
+  bymonthday: number[] | null;
+  byday: ByDay[] | null;
+  byhour: number[] | null;
+  byminute: number[] | null;
+  bysecond: number[] | null;
+  bysetpos: number[] | null;
+}
 
 /** An RRULE document split into what the engine needs; `zone` null means floating (the tenant's zone). */
 export interface ParsedRRule {
@@ -8,11 +67,11 @@ export interface ParsedRRule {
   dtstartWall: number | null;
   /** TZID, `UTC` for a `Z` DTSTART, null when floating or absent. */
   zone: string | null;
-  /** rrule.js options without dtstart, until and tzid. */
-  options: Partial<Options>;
+  parts: RuleParts;
   /** UNTIL: a real instant (`Z`) or a floating wall time. */
   until: { instant: number } | { wall: number } | null;
-  freq: number;
+  /** The RRULE body without UNTIL (upper case), for rrule.js's English text of unusual rules. */
+  body: string;
 }
 
 export type RRuleParseResult =
@@ -41,7 +100,6 @@ const KNOWN_KEYS = new Set([
   'BYDAY',
   ...Object.keys(RANGES),
 ]);
-const FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY', 'MINUTELY'];
 const WEEKDAY = '(MO|TU|WE|TH|FR|SA|SU)';
 
 function parseDateTime(text: string): number | null {
@@ -100,7 +158,7 @@ function checkRuleParts(body: string, errors: string[]): Map<string, string> {
   if (freq === undefined) errors.push('RRULE needs FREQ');
   else if (freq === 'SECONDLY')
     errors.push('FREQ=SECONDLY is not supported (the finest is MINUTELY)');
-  else if (!FREQS.includes(freq))
+  else if (!(FREQS as readonly string[]).includes(freq))
     errors.push(`FREQ ${freq} must be one of ${FREQS.join(', ')}`);
   const interval = parts.get('INTERVAL');
   if (interval !== undefined && !/^[1-9]\d{0,5}$/.test(interval))
@@ -119,15 +177,6 @@ function checkRuleParts(body: string, errors: string[]): Map<string, string> {
   const wkst = parts.get('WKST');
   if (wkst !== undefined && !new RegExp(`^${WEEKDAY}$`).test(wkst))
     errors.push(`WKST ${wkst} is not a weekday (MO..SU)`);
-  if (
-    errors.length === 0 &&
-    monthDaysNeverMeet(parts.get('BYMONTH'), parts.get('BYMONTHDAY'))
-  ) {
-    // rrule.js would search to the year 9999 for a first occurrence (about a second of CPU per request).
-    errors.push(
-      'BYMONTH and BYMONTHDAY never meet (e.g. February 30): the rule would never fire',
-    );
-  }
   const byday = parts.get('BYDAY');
   if (byday !== undefined) {
     for (const item of byday.split(',')) {
@@ -139,21 +188,6 @@ function checkRuleParts(body: string, errors: string[]): Map<string, string> {
     }
   }
   return parts;
-}
-
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** True when no listed month has any listed day of the month (29 February counts: leap years exist). */
-function monthDaysNeverMeet(
-  byMonth: string | undefined,
-  byMonthDay: string | undefined,
-): boolean {
-  if (byMonth === undefined || byMonthDay === undefined) return false;
-  const months = byMonth.split(',').map(Number);
-  const days = byMonthDay.split(',').map((day) => Math.abs(Number(day)));
-  return months.every((month) =>
-    days.every((day) => day > DAYS_IN_MONTH[month - 1]),
-  );
 }
 
 /** Parses `DTSTART…\nRRULE:…` text; errors are short human messages. */
@@ -212,29 +246,49 @@ export function parseRRuleText(text: string): RRuleParseResult {
     else until = untilText.endsWith('Z') ? { instant: wall } : { wall };
   }
   if (errors.length > 0) return { ok: false, errors };
-  const optionsBody = [...parts]
-    .filter(([key]) => key !== 'UNTIL')
-    .map(([key, value]) => `${key}=${value}`);
-  let options: Partial<Options>;
-  try {
-    options = RRule.parseString(optionsBody.join(';'));
-  } catch (error) {
-    return {
-      ok: false,
-      errors: [`RRULE cannot be read: ${(error as Error).message}`],
-    };
-  }
-  delete options.dtstart;
-  delete options.tzid;
-  delete options.until;
   return {
     ok: true,
     rule: {
       dtstartWall,
       zone,
-      options,
+      parts: ruleParts(parts),
       until,
-      freq: FREQS.indexOf(parts.get('FREQ') ?? ''),
+      body: [...parts]
+        .filter(([key]) => key !== 'UNTIL')
+        .map(([key, value]) => `${key}=${value}`)
+        .join(';'),
     },
+  };
+}
+
+function numbers(value: string | undefined): number[] | null {
+  return value === undefined ? null : value.split(',').map(Number);
+}
+
+/** Typed parts of a checked RRULE body. */
+function ruleParts(parts: Map<string, string>): RuleParts {
+  const byday = parts.get('BYDAY');
+  const wkst = parts.get('WKST');
+  const count = parts.get('COUNT');
+  return {
+    freq: FREQS.indexOf(parts.get('FREQ') as (typeof FREQS)[number]),
+    interval: Number(parts.get('INTERVAL') ?? 1),
+    count: count === undefined ? null : Number(count),
+    wkst: wkst === undefined ? 0 : WEEKDAY_CODES.indexOf(wkst as 'MO'),
+    bymonth: numbers(parts.get('BYMONTH')),
+    byweekno: numbers(parts.get('BYWEEKNO')),
+    byyearday: numbers(parts.get('BYYEARDAY')),
+    bymonthday: numbers(parts.get('BYMONTHDAY')),
+    byday:
+      byday === undefined
+        ? null
+        : byday.split(',').map((item) => ({
+            weekday: WEEKDAY_CODES.indexOf(item.slice(-2) as 'MO'),
+            n: item.length > 2 ? Number(item.slice(0, -2)) : 0,
+          })),
+    byhour: numbers(parts.get('BYHOUR')),
+    byminute: numbers(parts.get('BYMINUTE')),
+    bysecond: numbers(parts.get('BYSECOND')),
+    bysetpos: numbers(parts.get('BYSETPOS')),
   };
 }

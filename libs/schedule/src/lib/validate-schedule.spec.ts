@@ -93,7 +93,7 @@ describe(validateSchedule.name, () => {
           {
             path: `${P}.rrule`,
             message:
-              'BYMONTH and BYMONTHDAY never meet (e.g. February 30): the rule would never fire',
+              'never fires: BYMONTHDAY 31 never occurs in February and April',
           },
         ],
       ],

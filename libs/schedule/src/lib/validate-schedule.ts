@@ -2,7 +2,9 @@ import type { FieldError } from '@flow/contracts';
 
 import { parseCron } from './cron-expression';
 import { parseFixedDuration, parseInstant } from './iso-time';
-import { parseRRuleText } from './rrule-text';
+import { monthDaysNeverMeetReason, neverFiresReason } from './rrule-analysis';
+import { normaliseRule } from './rrule-expander';
+import { parseRRuleText, type ParsedRRule } from './rrule-text';
 import { isValidTimeZone } from './zone-timeline';
 
 const COMMON_FIELDS = ['type', 'misfire', 'maxCatchup', 'overlap'];
@@ -128,6 +130,10 @@ function validateRRule(
       errors.push(
         ...parsed.errors.map((message) => ({ path: `${path}.rrule`, message })),
       );
+    else {
+      const never = rruleNeverFiresReason(parsed.rule);
+      if (never) errors.push({ path: `${path}.rrule`, message: never });
+    }
   }
 }
 
@@ -160,4 +166,25 @@ function validatePolicies(
   if (overlap !== undefined && !OVERLAP.includes(overlap as string)) {
     errors.push({ path: `${path}.overlap`, message: 'must be skip or allow' });
   }
+}
+
+/**
+ * Why a parsed rule can never fire. With DTSTART the whole analysis runs (`neverFiresReason`); without it the start is
+ * the pipeline's creation, unknown here, so only what holds for any start is checked (the write compiles the rule
+ * with its start and checks the rest).
+ */
+function rruleNeverFiresReason(rule: ParsedRRule): string | null {
+  if (rule.dtstartWall === null)
+    return monthDaysNeverMeetReason(rule.parts.bymonth, rule.parts.bymonthday);
+  const until = rule.until;
+  const stopWall =
+    until === null
+      ? Infinity
+      : 'wall' in until
+        ? until.wall
+        : until.instant + 16 * 3_600_000;
+  return neverFiresReason(
+    normaliseRule(rule.parts, rule.dtstartWall),
+    stopWall,
+  );
 }

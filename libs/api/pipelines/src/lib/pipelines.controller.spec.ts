@@ -6,6 +6,7 @@ import type {
   PipelineResponse,
   Schedule,
 } from '@flow/contracts';
+import { EVALUATION_BUDGET } from '@flow/schedule';
 
 import { PipelinesModule } from './pipelines.module';
 
@@ -755,6 +756,144 @@ describe(PipelinesModule.name, () => {
       });
       expect(huge.statusCode).toBe(413);
       expect(huge.json()).toMatchObject({ statusCode: 413 });
+    });
+  });
+
+  describe('schedules that never fire (DESIGN §17)', () => {
+    const rrule = (text: string) =>
+      irWith({ type: 'rrule', rrule: text } as Schedule);
+    const budget = EVALUATION_BUDGET.steps;
+    // A tiny budget: were a rule decided by expanding it until something gave up, it would answer "cannot be
+    // evaluated within the budget" — these must be decided by reasoning over the rule.
+    beforeAll(() => {
+      EVALUATION_BUDGET.steps = 5_000;
+    });
+    afterAll(() => {
+      EVALUATION_BUDGET.steps = budget;
+    });
+
+    it.each([
+      [
+        'HOURLY;INTERVAL=3 never meets BYHOUR=1,13 (from 12:45)',
+        'DTSTART;TZID=Australia/Lord_Howe:20250415T124500\nRRULE:FREQ=HOURLY;INTERVAL=3;BYHOUR=1,13;BYMINUTE=30',
+        /^never fires: INTERVAL=3 hours from 12:45 reaches only the hours 0, 3, 6, 9, 12, 15, 18 and 21 of a day, and BYHOUR 1,13 is none of them$/,
+      ],
+      [
+        'DAILY;INTERVAL=7;BYDAY=MO from a Tuesday',
+        'DTSTART:20261201T090000Z\nRRULE:FREQ=DAILY;INTERVAL=7;BYDAY=MO',
+        /^never fires: every 7 days from a Tuesday lands only on Tuesdays, and BYDAY MO is none of them$/,
+      ],
+      [
+        'MONTHLY;INTERVAL=12;BYMONTH=3 from January',
+        'DTSTART:20270115T090000Z\nRRULE:FREQ=MONTHLY;INTERVAL=12;BYMONTH=3',
+        /^never fires: INTERVAL=12 months from January reaches only January, and BYMONTH 3 is none of them$/,
+      ],
+      [
+        'MINUTELY;INTERVAL=2;BYMINUTE=1,3,5 from an even minute',
+        'DTSTART:20261201T090000Z\nRRULE:FREQ=MINUTELY;INTERVAL=2;BYMINUTE=1,3,5',
+        /^never fires: INTERVAL=2 minutes from minute 0 reaches only the minutes 0, 2, 4, 6, …, 58 of an hour/,
+      ],
+      [
+        'HOURLY;INTERVAL=48;BYHOUR=13 from 09:00',
+        'DTSTART:20261201T090000Z\nRRULE:FREQ=HOURLY;INTERVAL=48;BYHOUR=13',
+        /^never fires: INTERVAL=48 hours from 09:00 reaches only hour 9 of a day, and BYHOUR 13 is none of them$/,
+      ],
+      [
+        'YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO (first in 2044)',
+        'DTSTART:20261201T090000Z\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO',
+        /^next fires at 2044-02-29T09:00:00.000Z, more than 10 years away$/,
+      ],
+    ])('answers 400 naming ir.schedule.rrule: %s', async (_case, text, why) => {
+      const response = await create({ name: 'never', ir: rrule(text) });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().details).toEqual([
+        { path: 'ir.schedule.rrule', message: expect.stringMatching(why) },
+      ]);
+    });
+
+    it('decides a rule without DTSTART from the moment it is written (the start is the creation)', async () => {
+      const today = new Date(await dbNow());
+      // Every 7 days from today (the tenant is in New York) reaches only today's weekday: name another one.
+      const weekday = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'America/New_York',
+        weekday: 'short',
+      })
+        .format(today)
+        .slice(0, 2)
+        .toUpperCase();
+      const other = weekday === 'MO' ? 'TU' : 'MO';
+      const response = await create({
+        name: 'never-weekday',
+        ir: rrule(`RRULE:FREQ=DAILY;INTERVAL=7;BYDAY=${other}`),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().details[0]).toMatchObject({
+        path: 'ir.schedule.rrule',
+        message: expect.stringMatching(/^never fires: every 7 days from a /),
+      });
+    });
+
+    it('accepts a rare rule whose next fire is within 10 years, and shows it', async () => {
+      const response = await create({
+        name: 'leap-tuesdays',
+        ir: rrule(
+          'DTSTART:20261201T090000Z\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=TU',
+        ),
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json().nextFireAt).toBe('2028-02-29T09:00:00.000Z');
+    });
+
+    it('refuses a never-firing rule on a paused pipeline and in an edit, leaving the pipeline as it was', async () => {
+      const paused = await create({
+        name: 'paused-never',
+        paused: true,
+        ir: rrule(
+          'DTSTART:20261201T090000Z\nRRULE:FREQ=HOURLY;INTERVAL=48;BYHOUR=13',
+        ),
+      });
+      expect(paused.statusCode).toBe(400);
+      const created = (
+        await create({
+          name: 'edited-never',
+          ir: irWith({ type: 'cron', expression: '0 * * * *' }),
+        })
+      ).json<PipelineResponse>();
+      const edit = await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/pipelines/${created.id}/ir`,
+        headers: acmeAuth,
+        payload: rrule(
+          'DTSTART:20270115T090000Z\nRRULE:FREQ=MONTHLY;INTERVAL=12;BYMONTH=3',
+        ),
+      });
+      expect(edit.statusCode).toBe(400);
+      expect(edit.json().details[0].path).toBe('ir.schedule.rrule');
+      const after = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/pipelines/${created.id}`,
+        headers: acmeAuth,
+      });
+      expect(after.json()).toEqual(created);
+    });
+
+    it('refuses an interval whose first fire is more than 10 years away', async () => {
+      const response = await create({
+        name: 'far-anchor',
+        ir: irWith({
+          type: 'interval',
+          every: 'PT1H',
+          anchor: '2099-01-01T00:00:00Z',
+        }),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().details).toEqual([
+        {
+          path: 'ir.schedule.anchor',
+          message:
+            'next fires at 2099-01-01T00:00:00.000Z, more than 10 years away',
+        },
+      ]);
     });
   });
 });

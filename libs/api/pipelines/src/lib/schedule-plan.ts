@@ -1,5 +1,6 @@
+import { ValidationFailedError } from '@flow/api/core';
 import type { PipelineIr, Schedule, ScheduleKind } from '@flow/contracts';
-import { getCompiledSchedule } from '@flow/schedule';
+import { fireHorizonProblems, getCompiledSchedule } from '@flow/schedule';
 
 export interface ScheduleState {
   scheduleKind: ScheduleKind | null;
@@ -20,7 +21,9 @@ export interface PreviousPipelineState extends ScheduleState {
  * - a new or changed schedule is re-anchored at `now` — fires before the edit are never replayed;
  * - pausing clears `next_fire_at`; resuming computes the first fire after `now` (fires missed while paused are
  *   skipped, like Airflow's unpause without catchup and Temporal's resume);
- * - an edit that leaves the schedule and the pause state alone keeps `next_fire_at`.
+ * - an edit that leaves the schedule and the pause state alone keeps `next_fire_at`;
+ * - a new or changed schedule that can never fire, or not within 10 years, is refused (`ValidationFailedError`, 400
+ *   naming e.g. `ir.schedule.rrule`), paused or not (DESIGN §17).
  * `previous_fire_at` follows `next_fire_at`: the fire just before it (if after `schedule_since`), null while paused.
  */
 export function planSchedule(
@@ -47,6 +50,16 @@ export function planSchedule(
   const scheduleSince = unchanged
     ? (previous.scheduleSince as Date)
     : new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const defaults = { timezone: tenantTimezone, anchor: scheduleSince };
+  if (!unchanged) {
+    const problems = fireHorizonProblems(
+      schedule,
+      defaults,
+      now,
+      'ir.schedule',
+    );
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+  }
   if (paused)
     return {
       scheduleKind: schedule.type,
@@ -61,10 +74,7 @@ export function planSchedule(
       nextFireAt: previous.nextFireAt,
       previousFireAt: previous.previousFireAt,
     };
-  const compiled = getCompiledSchedule(schedule, {
-    timezone: tenantTimezone,
-    anchor: scheduleSince,
-  });
+  const compiled = getCompiledSchedule(schedule, defaults);
   const [first] = compiled.nextFireTimes(now, 1);
   const before = compiled.previousFireTime(now);
   return {

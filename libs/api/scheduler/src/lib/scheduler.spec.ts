@@ -287,6 +287,73 @@ describe(SchedulerModule.name, () => {
       expect(ledger.failures[0].pipelineId).toBe(broken);
       await sql('DELETE FROM pipeline_runs');
     });
+
+    it('reports an rrule that never fires, or exhausts the evaluation budget, like any broken schedule, and dispatches the others', async () => {
+      const now = await dbNow();
+      const fire = minuteFloor(now);
+      const fields = (prefix: string) => ({
+        since: new Date(fire.getTime() - MINUTE),
+        nextFireAt: fire,
+        prefix,
+      });
+      // Stored before DESIGN §17's write-time check: the tick and the status page must stay bounded.
+      const [never] = await insertPipelines(
+        acme,
+        1,
+        {
+          type: 'rrule',
+          rrule:
+            'DTSTART;TZID=Australia/Lord_Howe:20250415T124500\nRRULE:FREQ=HOURLY;INTERVAL=3;BYHOUR=1,13;BYMINUTE=30',
+        },
+        fields('never'),
+      );
+      const [endless] = await insertPipelines(
+        acme,
+        1,
+        {
+          type: 'rrule',
+          rrule:
+            'DTSTART:20250101T090000Z\nRRULE:FREQ=DAILY;BYWEEKNO=30;BYMONTH=1',
+        },
+        fields('endless'),
+      );
+      await insertPipelines(
+        acme,
+        3,
+        { type: 'cron', expression: '* * * * *' },
+        fields('fine'),
+      );
+      const result = (await tickHttp()).json<TickResult>();
+      expect(result).toMatchObject({ due: 5, dispatched: 3, failed: 2 });
+      const errors = new Map(
+        (
+          await sql<{ id: string; schedule_error: string }>(
+            `SELECT id, schedule_error FROM pipelines WHERE id = ANY($1)`,
+            [[never, endless]],
+          )
+        ).map((row) => [row.id, row.schedule_error]),
+      );
+      expect(errors.get(never)).toMatch(
+        /^schedule cannot be evaluated: schedule.rrule: never fires: INTERVAL=3 hours/,
+      );
+      expect(errors.get(endless)).toMatch(
+        /^schedule cannot be evaluated: schedule.rrule: cannot be evaluated within the budget/,
+      );
+      const status = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/scheduler-status',
+        headers: { authorization: `Bearer ${await t.tokenFor(acme)}` },
+      });
+      expect(status.statusCode).toBe(200);
+      const rows = status.json<SchedulerStatusResponse>().pipelines;
+      expect(rows.find((row) => row.id === never)?.error).toMatch(
+        /never fires/,
+      );
+      expect(rows.find((row) => row.id === endless)?.error).toMatch(
+        /cannot be evaluated within the budget/,
+      );
+      await sql('DELETE FROM pipeline_runs');
+    });
   });
 
   describe('misfire and overlap after a simulated 3-hour outage', () => {
