@@ -177,12 +177,17 @@ try {
   );
   await stack.query('CREATE SCHEMA tenant_cold');
   await stack.query(
-    `INSERT INTO pipelines (tenant_id, name, ir, schedule_kind, schedule_since, next_fire_at)
-     SELECT $1, 'rule-' || lpad(i::text, 4, '0'),
-            jsonb_build_object('version', 1, 'nodes', '[]'::jsonb,
-                               'schedule', jsonb_build_object('type', 'rrule', 'rrule', texts[i])),
-            'rrule', '2015-01-01T00:00:00Z', now() + interval '1 hour'
-       FROM unnest($2::text[]) WITH ORDINALITY AS t(text, i), (SELECT $2::text[] AS texts) s`,
+    `WITH p AS (
+       INSERT INTO pipelines (tenant_id, name, ir, schedule_kind)
+       SELECT $1, 'rule-' || lpad(i::text, 4, '0'),
+              jsonb_build_object('version', 1, 'nodes', '[]'::jsonb,
+                                 'schedule', jsonb_build_object('type', 'rrule', 'rrule', rule)),
+              'rrule'
+         FROM unnest($2::text[]) WITH ORDINALITY AS t(rule, i)
+       RETURNING id, tenant_id
+     )
+     INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at)
+     SELECT id, tenant_id, '2015-01-01T00:00:00Z', now() + interval '1 hour' FROM p`,
     [tenant.id, texts],
   );
   const headers = { authorization: `Bearer ${await mintToken(tenant.id)}` };

@@ -328,7 +328,7 @@ describe(SchedulerModule.name, () => {
       const errors = new Map(
         (
           await sql<{ id: string; schedule_error: string }>(
-            `SELECT id, schedule_error FROM pipelines WHERE id = ANY($1)`,
+            `SELECT pipeline_id AS id, schedule_error FROM pipeline_state WHERE pipeline_id = ANY($1)`,
             [[never, endless]],
           )
         ).map((row) => [row.id, row.schedule_error]),
