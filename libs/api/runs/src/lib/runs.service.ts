@@ -56,7 +56,7 @@ export class RunsService {
   async trigger(
     tenant: TenantContext,
     pipelineId: string,
-    body: unknown,
+    body?: unknown,
   ): Promise<RunDetail> {
     const { value: request, errors } = parseRunRequest(body);
     if (!request) throw new ValidationFailedError(errors);
