@@ -9,3 +9,4 @@ export * from './lib/schedule';
 export * from './lib/scheduler';
 export * from './lib/schema-builders';
 export * from './lib/sql-preview';
+export * from './lib/tenant';

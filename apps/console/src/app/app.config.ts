@@ -12,6 +12,8 @@ import {
 } from '@angular/core';
 import { provideRouter } from '@angular/router';
 
+import { LAYOUT_WORKER_FACTORY } from '@flow/console/canvas/worker-token';
+
 import { appRoutes } from './app.routes';
 import { authInterceptor } from './auth/auth.interceptor';
 import { SessionToken } from './auth/session-token';
@@ -23,6 +25,14 @@ export const appConfig: ApplicationConfig = {
     // Before the router's first navigation, so it never sees the token in the URL.
     provideAppInitializer(() => inject(SessionToken).captureFromUrl()),
     provideRouter(appRoutes),
+    // Large graphs (the lineage) are laid out off the main thread; the worker is an entry point of this build.
+    {
+      provide: LAYOUT_WORKER_FACTORY,
+      useValue: () =>
+        new Worker(new URL('./layout.worker', import.meta.url), {
+          type: 'module',
+        }),
+    },
     provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
   ],
 };

@@ -1,3 +1,8 @@
+import { provideHttpClient } from '@angular/common/http';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+} from '@angular/common/http/testing';
 import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
@@ -5,18 +10,77 @@ import { RouterTestingHarness } from '@angular/router/testing';
 
 import { App } from './app';
 import { appRoutes } from './app.routes';
+import { TENANT_URL } from './auth/session';
+import { SessionToken } from './auth/session-token';
 
 @Component({ selector: 'flow-scheduler-stub', template: 'scheduler page' })
 class SchedulerStub {}
 
+const LAZY_SECTIONS = ['data/scheduler', 'data/pipelines', 'data/lineage'];
+
+const editorToken = `h.${Buffer.from(JSON.stringify({ role: 'editor' })).toString('base64url')}.s`;
+
 describe(App.name, () => {
-  it('renders the shell with a link to the scheduler', async () => {
-    TestBed.configureTestingModule({ providers: [provideRouter([])] });
+  function create(token: string | null) {
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: SessionToken, useValue: { read: () => token } },
+      ],
+    });
     const fixture = TestBed.createComponent(App);
+    return {
+      fixture,
+      el: fixture.nativeElement as HTMLElement,
+      http: TestBed.inject(HttpTestingController),
+    };
+  }
+
+  it('links the three sections in order', async () => {
+    const { fixture, el } = create(null);
     await fixture.whenStable();
-    const link = (fixture.nativeElement as HTMLElement).querySelector('nav a');
-    expect(link?.textContent).toBe('Scheduler');
-    expect(link?.getAttribute('href')).toBe('/data/scheduler');
+    const links = Array.from(el.querySelectorAll('nav a'));
+    expect(links.map((a) => a.textContent?.trim())).toEqual([
+      'Scheduler',
+      'Pipelines',
+      'Lineage',
+    ]);
+    expect(links.map((a) => a.getAttribute('href'))).toEqual([
+      '/data/scheduler',
+      '/data/pipelines',
+      '/data/lineage',
+    ]);
+  });
+
+  it("shows the tenant's name from the api and the token's role", async () => {
+    const { fixture, el, http } = create(editorToken);
+    http.expectOne(TENANT_URL).flush({
+      id: 't',
+      slug: 'acme',
+      name: 'Acme Corporation',
+      timezone: 'Europe/Berlin',
+    });
+    await fixture.whenStable();
+    const tenant = el.querySelector('[data-testid="tenant-name"]');
+    expect(tenant?.textContent?.trim()).toBe('Acme Corporation');
+    expect(tenant?.getAttribute('title')).toContain('acme');
+    expect(el.querySelector('[data-testid="role"]')?.textContent?.trim()).toBe(
+      'editor',
+    );
+  });
+
+  it('defaults the role to viewer and shows no tenant when the api cannot say', async () => {
+    const { fixture, el, http } = create(null);
+    http
+      .expectOne(TENANT_URL)
+      .flush({ message: 'no' }, { status: 401, statusText: 'Unauthorized' });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="tenant-name"]')).toBeNull();
+    expect(el.querySelector('[data-testid="role"]')?.textContent?.trim()).toBe(
+      'viewer',
+    );
   });
 });
 
@@ -47,11 +111,9 @@ describe('appRoutes', () => {
     ).not.toBeNull();
   });
 
-  it('lazy-loads the scheduler feature', () => {
-    const scheduler = appRoutes.find(
-      (route) => route.path === 'data/scheduler',
-    );
-    expect(scheduler?.loadChildren).toBeDefined();
-    expect(scheduler?.component).toBeUndefined();
+  it.each(LAZY_SECTIONS)('lazy-loads %s', (path) => {
+    const section = appRoutes.find((route) => route.path === path);
+    expect(section?.loadChildren).toBeDefined();
+    expect(section?.component).toBeUndefined();
   });
 });

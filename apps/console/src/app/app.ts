@@ -1,7 +1,16 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 
-/** Shell: top bar and the routed page. */
+import { Session } from './auth/session';
+
+/** The sections of the top bar, in order; each is a lazy route of its own. */
+export const NAV_SECTIONS = [
+  { path: '/data/scheduler', label: 'Scheduler' },
+  { path: '/data/pipelines', label: 'Pipelines' },
+  { path: '/data/lineage', label: 'Lineage' },
+] as const;
+
+/** Shell: top bar (sections, tenant, role) and the routed page. */
 @Component({
   selector: 'flow-root',
   imports: [RouterOutlet, RouterLink, RouterLinkActive],
@@ -9,4 +18,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
   templateUrl: './app.html',
   styleUrl: './app.css',
 })
-export class App {}
+export class App {
+  protected readonly session = inject(Session);
+  protected readonly sections = NAV_SECTIONS;
+}

@@ -5,6 +5,4 @@ export {
 export { LagCellComponent } from './lib/lag-cell/lag-cell';
 export { NextFiresComponent } from './lib/next-fires/next-fires';
 export { SchedulerPage } from './lib/scheduler-page/scheduler-page';
-export { VIEWER_TIME_ZONE } from './lib/scheduler-page/viewer-time-zone';
 export { schedulerRoutes } from './lib/scheduler.routes';
-export { StatusPillComponent } from './lib/status-pill/status-pill';

@@ -93,3 +93,66 @@ export const RunListResponseSchema = Shape('RunListResponse', {
   }),
 });
 export type RunListResponse = Static<typeof RunListResponseSchema>;
+
+/** One node's figures in one run; null where the run did not record them (older runs, nodes it never reached). */
+export const NodeRunMetricsSchema = Shape('NodeRunMetrics', {
+  rowsIn: Nullable(Type.Integer({ minimum: 0 }), {
+    description:
+      "Rows the node received: the sum of its inputs' output rows (a source: the rows it read).",
+  }),
+  rowsOut: Nullable(Type.Integer({ minimum: 0 }), {
+    description: 'Rows the node produced (a target: the rows it wrote).',
+  }),
+  rowsRejected: Nullable(Type.Integer({ minimum: 0 }), {
+    description:
+      'Rows a validate node rejected; null for node types that do not reject.',
+  }),
+  durationMs: Nullable(Type.Number({ minimum: 0 }), {
+    description:
+      'Duration of the SQL statement that computed the node (the nodes of one target chain share one statement).',
+  }),
+});
+export type NodeRunMetrics = Static<typeof NodeRunMetricsSchema>;
+
+const IrVersionSchema = Nullable(Type.Integer({ minimum: 1 }), {
+  description:
+    'The IR version the run executed; null until pipelines have versions.',
+});
+
+/** `GET /pipelines/{id}/runs/{runId}`: a run with its per-node figures. */
+export const RunDetailResponseSchema = Shape('RunDetailResponse', {
+  ...RunResponseSchema.properties,
+  irVersion: IrVersionSchema,
+  nodeMetrics: Dictionary(NodeRunMetricsSchema, {
+    description:
+      'Per IR node id; empty when the run recorded none (queued, or failed before its first statement).',
+  }),
+});
+export type RunDetailResponse = Static<typeof RunDetailResponseSchema>;
+
+/** One run's point on a node's run-over-run trend. */
+export const NodeMetricsPointSchema = Shape('NodeMetricsPoint', {
+  runId: Uuid(),
+  status: RunStatusSchema,
+  trigger: RunTriggerSchema,
+  scheduledFor: Nullable(DateTime()),
+  queuedAt: DateTime(),
+  startedAt: Nullable(DateTime()),
+  finishedAt: Nullable(DateTime()),
+  irVersion: IrVersionSchema,
+  recorded: Type.Boolean({
+    description:
+      'False when the run has no figures for this node (e.g. it failed before reaching it).',
+  }),
+  ...NodeRunMetricsSchema.properties,
+});
+export type NodeMetricsPoint = Static<typeof NodeMetricsPointSchema>;
+
+/** `GET /pipelines/{id}/node-metrics?node=&limit=`: a node's figures over the last runs, oldest → newest. */
+export const NodeMetricsResponseSchema = Shape('NodeMetricsResponse', {
+  node: Type.String({ description: 'The IR node id.' }),
+  items: Type.Array(NodeMetricsPointSchema, {
+    description: 'The last `limit` runs, oldest first.',
+  }),
+});
+export type NodeMetricsResponse = Static<typeof NodeMetricsResponseSchema>;

@@ -5,8 +5,12 @@ import {
   input,
 } from '@angular/core';
 
-import { describeDstChange, dstChangeOnLocalDay } from '../format/dst';
-import { describeFire, formatFireCompact } from '../format/format-fire-time';
+import {
+  describeDstChange,
+  describeFire,
+  dstChangeOnLocalDay,
+  formatFireCompact,
+} from '@flow/console/ui';
 
 interface FireView {
   iso: string;
@@ -60,19 +64,21 @@ interface FireView {
   `,
   styles: `
     /* Contrast: DST mark #78350f on #fef3c7 8.2:1; error #7f1d1d on white 10:1; paused #52525b on white 7.7:1. */
+    /* Fires wrap onto a second line rather than being cut (dates outside this year carry their year). */
     :host {
       display: block;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
+      line-height: 1.5;
+      padding: 0.55em 0;
     }
     .fires {
       display: inline-flex;
-      gap: 0.7em;
+      flex-wrap: wrap;
+      column-gap: 0.7em;
       font-variant-numeric: tabular-nums;
     }
     .fire {
       display: inline-flex;
+      white-space: nowrap;
       align-items: baseline;
       gap: 0.2em;
     }
@@ -116,7 +122,7 @@ export class NextFiresComponent {
   readonly scheduleZone = input.required<string>();
   /** The zone the viewer reads times in. */
   readonly viewerZone = input.required<string>();
-  /** Current time (ms), to decide between "Mon 09:00" and "23 Mar 09:00". */
+  /** Current time (ms), to decide between "Mon 09:00", "23 Mar 09:00" and "29 Feb 2028 11:00". */
   readonly now = input.required<number>();
   readonly paused = input(false);
   /** Why the schedule cannot be evaluated, if it cannot. */

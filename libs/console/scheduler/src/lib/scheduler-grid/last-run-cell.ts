@@ -1,11 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
 
-import { formatInstantInZone } from '../format/format-fire-time';
-import { formatRelativeTime } from '../format/format-relative-time';
 import {
-  StatusPillComponent,
+  formatInstantInZone,
+  formatRelativeTime,
   lastRunPillStatus,
-} from '../status-pill/status-pill';
+  StatusPillComponent,
+} from '@flow/console/ui';
+
 import { RowCellRenderer } from './row-cell-renderer';
 
 /** "3 min ago" (absolute time on hover) and the last run's status pill. */

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 
-import { StatusPillComponent } from '../status-pill/status-pill';
+import { StatusPillComponent } from '@flow/console/ui';
+
 import { RowCellRenderer } from './row-cell-renderer';
 
 /** Pipeline name, with a "paused" pill for paused pipelines. */

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
 
 import { RowCellRenderer } from './row-cell-renderer';
 
-/** Human schedule description; on hover the whole description (the cell may cut it), the raw expression and its zone. */
+/** Human schedule description, wrapped to the column width; on hover the raw expression and its zone. */
 @Component({
   selector: 'flow-schedule-cell',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -19,12 +19,15 @@ import { RowCellRenderer } from './row-cell-renderer';
   `,
   styles: `
     /* .kind: #52525b on #f4f4f5 7.0:1 (WCAG AA). */
+    /* The description wraps (the row grows) rather than being cut by the column width. */
     :host {
       display: flex;
-      align-items: center;
+      align-items: baseline;
       gap: 0.5em;
       min-width: 0;
-      height: 100%;
+      padding: 0.55em 0;
+      line-height: 1.5;
+      white-space: normal;
     }
     .kind {
       font-size: 0.7rem;
@@ -34,9 +37,11 @@ import { RowCellRenderer } from './row-cell-renderer';
       padding: 0 0.3em;
       line-height: 1.5;
     }
+    .kind {
+      flex: none;
+    }
     .description {
-      overflow: hidden;
-      text-overflow: ellipsis;
+      overflow-wrap: anywhere;
     }
   `,
 })

@@ -1,9 +1,9 @@
 import type { ColDef, GetQuickFilterTextParams } from 'ag-grid-community';
 
 import type { SchedulerStatusRow } from '@flow/contracts';
+import { lastRunPillStatus, pillLabel } from '@flow/console/ui';
 
 import { formatLag } from '../format/format-lag';
-import { lastRunPillStatus, pillLabel } from '../status-pill/status-pill';
 import { LagCellRenderer } from './lag-cell-renderer';
 import { LastRunCell } from './last-run-cell';
 import { NextFiresCellRenderer } from './next-fires-cell-renderer';
@@ -101,6 +101,8 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       comparator: compareText,
       cellRenderer: ScheduleCell,
       getQuickFilterText: fromRow(quickFilterText.schedule),
+      // Long descriptions ("at 09:00 on the last day of the month …") wrap and the row grows: nothing is cut.
+      autoHeight: true,
       flex: 1.1,
       minWidth: 170,
     },
@@ -133,6 +135,8 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       comparator: compareNullsLast,
       cellRenderer: NextFiresCellRenderer,
       getQuickFilterText: () => '',
+      // Fires outside the current year carry it ("29 Feb 2028 11:00") and may wrap onto a second line.
+      autoHeight: true,
       // Five fires more than a week out read "14 Mar 08:30" and may carry DST marks: 460 px clipped the fifth
       // (seen in the e2e screenshot). The minimum widths still add up to a 1280 px window without scrolling; at
       // 1440 px the fires take their minimum and the name (with its "paused" badge) gets the rest first.

@@ -6,9 +6,9 @@ import {
   type GetRowIdParams,
   ModuleRegistry,
   QuickFilterModule,
-  themeQuartz,
 } from 'ag-grid-community';
 
+import { consoleGridTheme } from '@flow/console/ui';
 import type { SchedulerStatusRow } from '@flow/contracts';
 
 import type { SchedulerGridContext } from './grid-context';
@@ -16,17 +16,6 @@ import { schedulerColumnDefs } from './scheduler-columns';
 
 // Only what this grid uses (sorting comes with the client-side row model); AllCommunityModule would blow the budget.
 ModuleRegistry.registerModules([ClientSideRowModelModule, QuickFilterModule]);
-
-/** Header text #3f3f46 on #f4f4f5: 9.4:1. */
-const schedulerTheme = themeQuartz.withParams({
-  fontFamily: 'inherit',
-  fontSize: 14,
-  headerFontWeight: 600,
-  headerBackgroundColor: '#f4f4f5',
-  headerTextColor: '#3f3f46',
-  accentColor: '#1d4ed8',
-  wrapperBorderRadius: 8,
-});
 
 /** Read-only ag-grid of scheduler status rows: sortable columns, quick filter, stable row ids. */
 @Component({
@@ -67,7 +56,7 @@ export class SchedulerGridComponent {
   readonly viewerZone = input.required<string>();
   readonly thresholdMinutes = input(5);
 
-  protected readonly theme = schedulerTheme;
+  protected readonly theme = consoleGridTheme;
   protected readonly columnDefs = schedulerColumnDefs();
   protected readonly defaultColDef: ColDef<SchedulerStatusRow> = {
     sortable: true,

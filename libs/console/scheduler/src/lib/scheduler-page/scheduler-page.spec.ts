@@ -9,10 +9,10 @@ import type {
   SchedulerStatusResponse,
   SchedulerStatusRow,
 } from '@flow/contracts';
+import { VIEWER_TIME_ZONE } from '@flow/console/ui';
 
 import { SCHEDULER_STATUS_URL } from '../data-access/scheduler-status.service';
 import { AUTO_REFRESH_INTERVAL_MS, SchedulerPage } from './scheduler-page';
-import { VIEWER_TIME_ZONE } from './viewer-time-zone';
 
 const row = (overrides: Partial<SchedulerStatusRow>): SchedulerStatusRow => ({
   id: 'id',

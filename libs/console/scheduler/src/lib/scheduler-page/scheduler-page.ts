@@ -12,17 +12,18 @@ import type {
   SchedulerStatusResponse,
   SchedulerStatusRow,
 } from '@flow/contracts';
-
-import { SchedulerStatusService } from '../data-access/scheduler-status.service';
-import { type LoadError, toLoadError } from '../data-access/load-error';
-import { formatInstantInZone } from '../format/format-fire-time';
 import {
+  formatInstantInZone,
   formatRelativeTime,
   formatUpdatedAgo,
-} from '../format/format-relative-time';
+  type LoadError,
+  toLoadError,
+  VIEWER_TIME_ZONE,
+} from '@flow/console/ui';
+
+import { SchedulerStatusService } from '../data-access/scheduler-status.service';
 import { SchedulerGridComponent } from '../scheduler-grid/scheduler-grid';
 import { countStatuses } from './status-counts';
-import { VIEWER_TIME_ZONE } from './viewer-time-zone';
 
 /** How often the page reloads the status while auto-refresh is on. */
 export const AUTO_REFRESH_INTERVAL_MS = 30_000;

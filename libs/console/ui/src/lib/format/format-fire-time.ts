@@ -36,7 +36,7 @@ export function viewerTimeZone(): string {
 
 /**
  * A fire time in the viewer's zone, compactly: "Mon 09:00" within the coming week (weekday is unambiguous),
- * "16 Mar 09:00" further out or in the past.
+ * "16 Mar 09:00" further out or in the past, "29 Feb 2028 11:00" when it is not in the viewer's current year.
  */
 export function formatFireCompact(
   iso: string,
@@ -53,7 +53,33 @@ export function formatFireCompact(
     instant >= nowMs - DAY_MS / 2 && instant < nowMs + 6 * DAY_MS;
   return withinWeek
     ? `${p['weekday']} ${time}`
-    : `${p['day']} ${p['month']} ${time}`;
+    : `${dayMonthYear(p, partsIn(nowMs, viewerZone))} ${time}`;
+}
+
+/**
+ * An instant as a date and time in the viewer's zone: "16 Mar 09:00" this year, "16 Mar 2025 09:00" otherwise —
+ * every date the console shows carries its year unless it is the viewer's current year.
+ */
+export function formatDateTime(
+  iso: string,
+  viewerZone: string,
+  nowMs: number,
+): string {
+  const instant = Date.parse(iso);
+  if (Number.isNaN(instant)) {
+    return '—';
+  }
+  const p = partsIn(instant, viewerZone);
+  return `${dayMonthYear(p, partsIn(nowMs, viewerZone))} ${p['hour']}:${p['minute']}`;
+}
+
+/** "16 Mar", with the year appended when it differs from `now`'s. */
+function dayMonthYear(
+  p: Record<string, string>,
+  now: Record<string, string>,
+): string {
+  const dayMonth = `${p['day']} ${p['month']}`;
+  return p['year'] === now['year'] ? dayMonth : `${dayMonth} ${p['year']}`;
 }
 
 /** A full instant in a given zone: "Mon 16 Mar 2026, 09:00 Europe/Berlin (UTC+01:00)". */

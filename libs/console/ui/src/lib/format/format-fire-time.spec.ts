@@ -1,5 +1,6 @@
 import {
   describeFire,
+  formatDateTime,
   formatFireCompact,
   formatInstantInZone,
 } from './format-fire-time';
@@ -25,6 +26,43 @@ describe(formatFireCompact.name, () => {
 
   it('renders an unparsable instant as a dash', () => {
     expect(formatFireCompact('nope', 'UTC', NOW)).toBe('—');
+  });
+
+  it('adds the year to fires that are not in the current year (a leap-day schedule)', () => {
+    const leapDays = [
+      '2028-02-29T10:00:00Z',
+      '2032-02-29T10:00:00Z',
+      '2036-02-29T10:00:00Z',
+    ];
+    expect(
+      leapDays.map((iso) => formatFireCompact(iso, 'Europe/Berlin', NOW)),
+    ).toEqual(['29 Feb 2028 11:00', '29 Feb 2032 11:00', '29 Feb 2036 11:00']);
+  });
+
+  it("reads the year in the viewer's zone: New Year's Eve in New York is still this year", () => {
+    const decemberNow = Date.parse('2026-12-20T12:00:00Z');
+    expect(
+      formatFireCompact(
+        '2027-01-01T03:00:00Z',
+        'America/New_York',
+        decemberNow,
+      ),
+    ).toBe('31 Dec 22:00');
+    expect(
+      formatFireCompact('2027-01-01T03:00:00Z', 'Europe/Berlin', decemberNow),
+    ).toBe('1 Jan 2027 04:00');
+  });
+});
+
+describe(formatDateTime.name, () => {
+  it('omits the year in the current year and shows it otherwise', () => {
+    expect(formatDateTime('2026-03-13T08:00:00Z', 'Europe/Berlin', NOW)).toBe(
+      '13 Mar 09:00',
+    );
+    expect(formatDateTime('2025-11-02T08:00:00Z', 'Europe/Berlin', NOW)).toBe(
+      '2 Nov 2025 09:00',
+    );
+    expect(formatDateTime('bad', 'UTC', NOW)).toBe('—');
   });
 });
 

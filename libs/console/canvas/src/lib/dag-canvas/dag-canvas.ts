@@ -1,0 +1,197 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  input,
+  output,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import {
+  createEdges,
+  createNodes,
+  type Edge,
+  type Node,
+  Vflow,
+  VflowComponent,
+} from 'ngx-vflow';
+
+import type { Graph, PlacedGraph, PlacedNode } from '../graph/graph';
+import { GraphLayout } from '../layout/graph-layout';
+import { directionOfKey, neighbourInDirection } from './focus-navigation';
+
+/** Nodes and edges on a highlighted path; everything else is dimmed. */
+export interface GraphHighlight {
+  nodes: ReadonlySet<string>;
+  edges: ReadonlySet<string>;
+}
+
+/** Above this many nodes the canvas renders only what is in view (ngx-vflow's viewport virtualization). */
+const VIRTUALIZE_ABOVE_NODES = 150;
+const ZOOM_STEP = 1.25;
+
+/**
+ * A directed graph laid out left to right (dagre) and drawn with ngx-vflow: pan by dragging the background, zoom
+ * with the wheel or the buttons. Keyboard: Tab reaches the graph, arrow keys move between nodes, Space selects,
+ * Enter opens. Read-only for now: nodes have input and output handles already, so editing (issue 13: connecting
+ * an output to a node, deleting) plugs into ngx-vflow's connection events without changing the drawing.
+ */
+@Component({
+  selector: 'flow-dag-canvas',
+  imports: [Vflow],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './dag-canvas.html',
+  styleUrl: './dag-canvas.css',
+  host: {
+    '[attr.data-state]': 'placed() ? "ready" : "layout"',
+    '[attr.data-node-count]': 'graph().nodes.length',
+    '[attr.data-edge-count]': 'graph().edges.length',
+  },
+})
+export class DagCanvasComponent {
+  private readonly layout = inject(GraphLayout);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly flow = viewChild(VflowComponent);
+
+  readonly graph = input.required<Graph>();
+  readonly selectedId = input<string | null>(null);
+  readonly highlight = input<GraphHighlight | null>(null);
+  /** What the graph is, for screen readers, including how to use it. */
+  readonly ariaLabel = input('Graph');
+
+  /** A node was clicked or Space was pressed on it. */
+  readonly nodeSelected = output<string>();
+  /** A node was double-clicked or Enter was pressed on it. */
+  readonly nodeOpened = output<string>();
+
+  protected readonly placed = signal<PlacedGraph | null>(null);
+  protected readonly layoutError = signal<string | null>(null);
+  protected readonly flowNodes = signal<Node[]>([]);
+  protected readonly flowEdges = signal<Edge[]>([]);
+  protected readonly optimization = computed(() => ({
+    virtualization: this.graph().nodes.length > VIRTUALIZE_ABOVE_NODES,
+  }));
+  /** The node that takes Tab focus (roving tabindex): the selected one, else the first. */
+  protected readonly focusTarget = computed(
+    () => this.selectedId() ?? this.placed()?.nodes[0]?.id ?? null,
+  );
+
+  private layoutRun = 0;
+
+  constructor() {
+    effect(() => {
+      const graph = this.graph();
+      untracked(() => void this.applyLayout(graph));
+    });
+  }
+
+  protected isDimmed(id: string): boolean {
+    const highlight = this.highlight();
+    return highlight !== null && !highlight.nodes.has(id);
+  }
+
+  protected isOnPath(id: string): boolean {
+    return this.highlight()?.nodes.has(id) ?? false;
+  }
+
+  protected isEdgeDimmed(id: string): boolean {
+    const highlight = this.highlight();
+    return highlight !== null && !highlight.edges.has(id);
+  }
+
+  protected nodeOf(id: string): PlacedNode | undefined {
+    return this.placed()?.nodes.find((node) => node.id === id);
+  }
+
+  protected onNodeKeydown(event: KeyboardEvent, id: string): void {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      this.nodeOpened.emit(id);
+      return;
+    }
+    if (event.key === ' ') {
+      event.preventDefault();
+      this.nodeSelected.emit(id);
+      return;
+    }
+    const direction = directionOfKey(event.key);
+    const placed = this.placed();
+    if (!direction || !placed) return;
+    event.preventDefault();
+    const next = neighbourInDirection(placed.nodes, id, direction);
+    if (next) this.focusNode(next);
+  }
+
+  protected zoomIn(): void {
+    const flow = this.flow();
+    flow?.zoomTo(flow.viewport().zoom * ZOOM_STEP);
+  }
+
+  protected zoomOut(): void {
+    const flow = this.flow();
+    flow?.zoomTo(flow.viewport().zoom / ZOOM_STEP);
+  }
+
+  protected fit(): void {
+    this.flow()?.fitView({ padding: 0.1, duration: 150 });
+  }
+
+  /** Moves keyboard focus to a node, bringing it into view first (large graphs render only what is visible). */
+  private focusNode(id: string): void {
+    const selector = `[data-node-id="${CSS.escape(id)}"]`;
+    const element =
+      this.host.nativeElement.querySelector<HTMLElement>(selector);
+    if (element) {
+      element.focus();
+      return;
+    }
+    this.flow()?.fitView({ nodes: [id], padding: 0.5 });
+    requestAnimationFrame(() =>
+      this.host.nativeElement.querySelector<HTMLElement>(selector)?.focus(),
+    );
+  }
+
+  private async applyLayout(graph: Graph): Promise<void> {
+    const run = ++this.layoutRun;
+    this.layoutError.set(null);
+    try {
+      const placed = await this.layout.layout(graph);
+      if (run !== this.layoutRun) return;
+      this.flowNodes.set(
+        createNodes(
+          placed.nodes.map((node) => ({
+            id: node.id,
+            point: { x: node.x, y: node.y },
+            type: 'html-template' as const,
+            width: node.width,
+            height: node.height,
+            draggable: false,
+            data: node,
+          })),
+        ),
+      );
+      this.flowEdges.set(
+        createEdges(
+          placed.edges.map((edge) => ({
+            id: edge.id,
+            source: edge.source,
+            target: edge.target,
+            type: 'template' as const,
+            data: edge,
+          })),
+        ),
+      );
+      this.placed.set(placed);
+      requestAnimationFrame(() => this.fit());
+    } catch (error) {
+      if (run === this.layoutRun)
+        this.layoutError.set(
+          error instanceof Error ? error.message : String(error),
+        );
+    }
+  }
+}

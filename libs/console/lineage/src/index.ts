@@ -1,0 +1,1 @@
+export { lineageRoutes } from './lib/lineage.routes';
