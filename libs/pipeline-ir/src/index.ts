@@ -21,7 +21,11 @@ export { AGGREGATE_FUNCTIONS } from './lib/nodes/aggregate';
 export { COMPARISON_OPS } from './lib/nodes/filter';
 export { JOIN_KINDS } from './lib/nodes/join';
 export type { NodeRole } from './lib/nodes/node-type';
-export { describeNodeType, NODE_TYPE_NAMES } from './lib/nodes/registry';
+export {
+  describeNodeType,
+  NODE_TYPE_NAMES,
+  nodeInputs,
+} from './lib/nodes/registry';
 export { CAST_TYPES, SELECT_FUNCTIONS } from './lib/nodes/select';
 export { TARGET_MODES } from './lib/nodes/target';
 export { ON_FAIL, VALIDATION_CHECKS } from './lib/nodes/validate';

@@ -6,6 +6,7 @@ import { PipelinesService } from '@flow/api/pipelines';
 import { TenantsService, type TenantContext } from '@flow/api/tenancy';
 import type { PipelineIr, Schedule } from '@flow/contracts';
 
+import { seedDemoHistory } from './demo-history';
 import { createSourceTables } from './source-tables';
 
 export const DEMO_TENANT_SLUG = 'demo';
@@ -44,6 +45,21 @@ export async function seedDemo(
   }
   if (created > 0)
     logger.log(`Seeded ${created} demo pipelines for tenant "${tenant.slug}"`);
+  const all = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = await pipelines.list(tenant, { limit: '100', cursor });
+    for (const item of page.items)
+      all.push(await pipelines.get(tenant, item.id));
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  const withHistory = await seedDemoHistory(
+    app.get(DataSource),
+    tenant.id,
+    all.filter((pipeline) => pipeline.ir.schedule),
+  );
+  if (withHistory > 0)
+    logger.log(`Seeded run history for ${withHistory} demo pipelines`);
   return tenant;
 }
 
@@ -257,6 +273,96 @@ function demoPipelines(): DemoPipeline[] {
       },
     ],
   });
+  /** Reads a table another demo pipeline writes: the lineage gets levels (orders → … → exec_summary). */
+  const rollup = (
+    source: string,
+    target: string,
+    schedule: Schedule | null,
+  ): PipelineIr => ({
+    version: 1,
+    schedule,
+    nodes: [
+      {
+        id: 'paid',
+        type: 'source',
+        table: source,
+        columns: [
+          'id',
+          'customer_id',
+          'amount',
+          'currency',
+          'status',
+          'created_at',
+        ],
+      },
+      {
+        id: 'by_currency',
+        type: 'aggregate',
+        input: 'paid',
+        groupBy: ['currency'],
+        aggregations: [
+          { fn: 'sum', column: 'amount', as: 'revenue' },
+          { fn: 'count', as: 'orders' },
+        ],
+      },
+      {
+        id: 'out',
+        type: 'target',
+        input: 'by_currency',
+        table: target,
+        mode: 'replace',
+      },
+    ],
+  });
+  const dashboard = (schedule: Schedule | null): PipelineIr => ({
+    version: 1,
+    schedule,
+    nodes: [
+      {
+        id: 'rollup',
+        type: 'source',
+        table: 'revenue_rollup_hourly',
+        columns: ['currency', 'revenue', 'orders'],
+      },
+      {
+        id: 'nightly',
+        type: 'source',
+        table: 'revenue_by_currency',
+        columns: ['currency', 'revenue', 'orders'],
+      },
+      {
+        id: 'nightly_renamed',
+        type: 'select',
+        input: 'nightly',
+        columns: [
+          { column: 'currency', as: 'nightly_currency' },
+          { column: 'revenue', as: 'nightly_revenue' },
+        ],
+      },
+      {
+        id: 'compared',
+        type: 'join',
+        left: 'rollup',
+        right: 'nightly_renamed',
+        kind: 'left',
+        on: [{ left: 'currency', right: 'nightly_currency' }],
+      },
+      {
+        id: 'sane',
+        type: 'validate',
+        input: 'compared',
+        rules: [{ column: 'revenue', check: 'range', min: 0 }],
+        onFail: 'dlq',
+      },
+      {
+        id: 'out',
+        type: 'target',
+        input: 'sane',
+        table: 'finance_dashboard',
+        mode: 'replace',
+      },
+    ],
+  });
   const cron = (
     expression: string,
     timezone?: string,
@@ -414,6 +520,46 @@ function demoPipelines(): DemoPipeline[] {
       name: 'events-paused-interval',
       ir: eventCounts('page_views_paused', interval('PT1H')),
       paused: true,
+    },
+    {
+      name: 'revenue-rollup-hourly',
+      ir: rollup(
+        'paid_orders_hourly',
+        'revenue_rollup_hourly',
+        cron('10 * * * *'),
+      ),
+    },
+    {
+      name: 'finance-dashboard',
+      ir: dashboard(cron('20 * * * *')),
+    },
+    {
+      name: 'exec-summary-weekly',
+      ir: {
+        version: 1,
+        schedule: cron('0 8 * * 1', 'Europe/Berlin'),
+        nodes: [
+          {
+            id: 'dashboard',
+            type: 'source',
+            table: 'finance_dashboard',
+            columns: ['currency', 'revenue', 'orders', 'nightly_revenue'],
+          },
+          {
+            id: 'big',
+            type: 'filter',
+            input: 'dashboard',
+            where: [{ column: 'revenue', op: '>', value: 0 }],
+          },
+          {
+            id: 'out',
+            type: 'target',
+            input: 'big',
+            table: 'exec_summary',
+            mode: 'replace',
+          },
+        ],
+      },
     },
     {
       name: 'adhoc-backfill',

@@ -12,6 +12,8 @@ export interface E2eEnv {
   cronSecret: string;
   tenantA: E2eTenant;
   tenantB: E2eTenant;
+  /** The demo tenant (`seed demo`): pipelines of several IR shapes, run history with per-node metrics, lineage. */
+  demo: E2eTenant;
   /** Names seeded for tenant A, by role. */
   pipelines: {
     onTime: string;

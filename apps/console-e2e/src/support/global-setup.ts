@@ -108,7 +108,10 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
       cli('token', '--tenant', slugB, '--ttl', '2h'),
     ]);
 
-    step('tenants created, tokens issued (CLI)');
+    // The demo tenant, as `npm start` seeds it: what the pipelines, canvas, drawer and lineage pages are tested on.
+    await cli('seed', 'demo');
+    const demoToken = await cli('token', '--tenant', 'demo', '--ttl', '2h');
+    step('tenants created, demo seeded, tokens issued (CLI)');
     await seed(baseUrl, databaseUrl, tokenA, tokenB);
     step('pipelines seeded');
 
@@ -117,6 +120,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
       cronSecret,
       tenantA: { slug: slugA, token: tokenA },
       tenantB: { slug: slugB, token: tokenB },
+      demo: { slug: 'demo', token: demoToken },
       pipelines: SEEDED_PIPELINES,
     };
     process.env[E2E_ENV_VARIABLE] = JSON.stringify(e2eEnv);

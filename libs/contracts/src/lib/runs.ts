@@ -28,6 +28,18 @@ export type RunTrigger = Static<typeof RunTriggerSchema>;
 export const NodeMetricsSchema = Shape('NodeMetrics', {
   rows: Type.Integer({ minimum: 0 }),
   rejected: Type.Optional(Type.Integer({ minimum: 0 })),
+  rowsIn: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description: "The sum of the node's inputs' rows (a source: its rows).",
+    }),
+  ),
+  durationMs: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      description: 'Duration of the SQL statement that computed the node.',
+    }),
+  ),
 });
 export type NodeMetrics = Static<typeof NodeMetricsSchema>;
 

@@ -50,10 +50,15 @@ export interface CompiledRun {
   statements: CompiledStatement[];
 }
 
-/** Rows counted by a node in one statement. `rejected` only for validate nodes. */
+/**
+ * Rows counted by a node in one statement. `rejected` only for validate nodes. The worker adds `rowsIn` (its inputs'
+ * rows) and `durationMs` (the statement's) before storing them with the run.
+ */
 export interface NodeMetrics {
   rows: number;
   rejected?: number;
+  rowsIn?: number;
+  durationMs?: number;
 }
 
 /**

@@ -159,6 +159,46 @@ describe(PipelinesModule.name, () => {
       expect(seen).toEqual(names);
     });
 
+    it('filters by a case-insensitive part of the name across keyset pages, taking % and _ literally', async () => {
+      const tenant = await t.createTenant('filtering');
+      const headers = { authorization: `Bearer ${await t.tokenFor(tenant)}` };
+      const names = [
+        'Orders-Hourly',
+        'orders_daily',
+        'billing',
+        'old-orders',
+        'x%y',
+        'revenue',
+      ];
+      for (const name of names) await create({ name, ir: irWith() }, headers);
+      const filtered = async (needle: string) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const url = `/api/v1/pipelines?limit=1&name=${encodeURIComponent(needle)}${cursor ? `&cursor=${cursor}` : ''}`;
+          const page: PipelineListResponse = (
+            await t.app.inject({ method: 'GET', url, headers })
+          ).json();
+          seen.push(...page.items.map((item) => item.name));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return seen;
+      };
+      // Each name once, in the database's name order; compared as a set (the order is the collation's).
+      expect((await filtered('ORDERS')).sort()).toEqual(
+        ['Orders-Hourly', 'old-orders', 'orders_daily'].sort(),
+      );
+      expect(await filtered('%')).toEqual(['x%y']);
+      expect(await filtered('_')).toEqual(['orders_daily']);
+      const tooLong = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/pipelines?name=${'a'.repeat(201)}`,
+        headers,
+      });
+      expect(tooLong.statusCode).toBe(400);
+      expect(tooLong.json().details[0].path).toBe('name');
+    });
+
     it('defaults to 20 items and reports the schedule kind', async () => {
       const page: PipelineListResponse = (
         await t.app.inject({

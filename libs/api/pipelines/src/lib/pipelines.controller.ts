@@ -32,8 +32,9 @@ export class PipelinesController {
     @CurrentTenant() tenant: TenantContext,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
+    @Query('name') name?: unknown,
   ): Promise<PipelineListResponse> {
-    return this.pipelines.list(tenant, { limit, cursor });
+    return this.pipelines.list(tenant, { limit, cursor, name });
   }
 
   @Post()

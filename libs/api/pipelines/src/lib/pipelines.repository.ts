@@ -54,11 +54,15 @@ const COLUMNS = `p.id, p.tenant_id, p.name, p.ir, p.schedule_kind, s.schedule_si
 export class PipelinesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Keyset page ordered by name (unique per tenant), served by the (tenant_id, name) unique index. */
+  /**
+   * Keyset page ordered by name (unique per tenant), served by the (tenant_id, name) unique index; `nameContains` keeps
+   * names containing it, case-insensitively and literally (no wildcards).
+   */
   async listPage(
     tenantId: string,
     limit: number,
     afterName: string | null,
+    nameContains: string | null = null,
   ): Promise<PipelineListRow[]> {
     return queryRows(
       this.dataSource,
@@ -66,9 +70,10 @@ export class PipelinesRepository {
          FROM pipelines p
          JOIN pipeline_state s ON s.pipeline_id = p.id
         WHERE p.tenant_id = $1 AND ($2::text IS NULL OR p.name > $2)
+          AND ($4::text IS NULL OR strpos(lower(p.name), lower($4)) > 0)
         ORDER BY p.name
         LIMIT $3`,
-      [tenantId, afterName, limit],
+      [tenantId, afterName, limit, nameContains],
     );
   }
 

@@ -6,11 +6,12 @@ import {
 
 import { isUuid, parsePageLimit, ValidationFailedError } from '@flow/api/core';
 import type { TenantContext } from '@flow/api/tenancy';
-import type {
-  PipelineIr,
-  PipelineListResponse,
-  PipelineResponse,
-  PipelineSummary,
+import {
+  PIPELINE_NAME_MAX_LENGTH,
+  type PipelineIr,
+  type PipelineListResponse,
+  type PipelineResponse,
+  type PipelineSummary,
 } from '@flow/contracts';
 import { compileRun, IrCompileError } from '@flow/pipeline-ir';
 
@@ -31,6 +32,19 @@ import { planSchedule } from './schedule-plan';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+/** `?name=`: absent or empty → no filter; otherwise one string of at most the longest name's length. */
+function parseNameFilter(raw: unknown): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (typeof raw !== 'string' || raw.length > PIPELINE_NAME_MAX_LENGTH)
+    throw new ValidationFailedError([
+      {
+        path: 'name',
+        message: `must be one string of at most ${PIPELINE_NAME_MAX_LENGTH} characters`,
+      },
+    ]);
+  return raw;
+}
+
 /** Pipeline rules: validation, schedule bookkeeping on every write, keyset pages, tenant scoping. */
 @Injectable()
 export class PipelinesService {
@@ -41,15 +55,21 @@ export class PipelinesService {
 
   async list(
     tenant: TenantContext,
-    query: { limit?: string; cursor?: string },
+    query: { limit?: string; cursor?: string; name?: unknown },
   ): Promise<PipelineListResponse> {
     const limit = parsePageLimit(query.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const nameContains = parseNameFilter(query.name);
     const afterName =
       query.cursor === undefined || query.cursor === ''
         ? null
         : decodeCursor(query.cursor);
     // One extra row tells whether another page exists without a count query.
-    const rows = await this.pipelines.listPage(tenant.id, limit + 1, afterName);
+    const rows = await this.pipelines.listPage(
+      tenant.id,
+      limit + 1,
+      afterName,
+      nameContains,
+    );
     const page = rows.slice(0, limit);
     return {
       items: page.map(toSummary),

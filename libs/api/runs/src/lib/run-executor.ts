@@ -10,6 +10,7 @@ import {
   compileRun,
   IrCompileError,
   IrValidationError,
+  nodeInputs,
   planReplay,
   quoteIdent,
   type Catalog,
@@ -170,6 +171,7 @@ export class RunExecutor {
           created = true;
           continue;
         }
+        const started = performance.now();
         const row = await executeTarget(runner, statement).catch(
           (error: unknown) => {
             if (error instanceof TooManyRejectedRowsError)
@@ -180,12 +182,15 @@ export class RunExecutor {
             throw error;
           },
         );
+        const durationMs = elapsedMs(started);
         totals.rowsRead += Number(row.rows_read);
         totals.rowsWritten += Number(row.rows_written);
         totals.rowsRejected += Number(row.rows_rejected);
+        // A node shared by two targets' chains is counted by the first statement that computes it.
         for (const [node, metrics] of Object.entries(row.node_metrics))
-          totals.nodeMetrics[node] ??= metrics;
+          totals.nodeMetrics[node] ??= { ...metrics, durationMs };
         if (row.failed) {
+          addRowsIn(ir, totals.nodeMetrics);
           throw new PermanentRunError(validationFailure(ir, row.node_metrics), {
             ...totals,
             rowsWritten: 0,
@@ -199,6 +204,7 @@ export class RunExecutor {
           run.id,
           replay.deadLetterIds,
         );
+      addRowsIn(ir, totals.nodeMetrics);
       if (!(await this.runs.markSucceeded(manager, control, run, totals)))
         throw new LostOwnershipError(run.id);
       await runner.commitTransaction();
@@ -289,6 +295,29 @@ function permanentOnIrError<T>(build: () => T): T {
 }
 
 /** `validation failed: node "checked" rejected 2 rows (onFail: fail)`, naming every failing node. */
+/** Milliseconds since `started` (performance.now()), to 0.1 ms. */
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+/**
+ * Records each node's rows in: a source's rows are what it read; any other node received the sum of its inputs'
+ * output rows. Left out when an input has no figure (it was not computed).
+ */
+function addRowsIn(ir: PipelineIr, metrics: Record<string, NodeMetrics>): void {
+  for (const node of ir.nodes) {
+    const own = metrics[node.id];
+    if (!own) continue;
+    if (node.type === 'source') {
+      own.rowsIn = own.rows;
+      continue;
+    }
+    const inputs = nodeInputs(node).map((input) => metrics[input]?.rows);
+    if (inputs.every((rows) => rows !== undefined))
+      own.rowsIn = inputs.reduce((sum: number, rows) => sum + (rows ?? 0), 0);
+  }
+}
+
 function validationFailure(
   ir: PipelineIr,
   metrics: Record<string, NodeMetrics>,

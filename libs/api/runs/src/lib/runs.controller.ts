@@ -11,6 +11,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
 
+import type { NodeMetricsResponse, RunDetailResponse } from '@flow/contracts';
+
 import {
   RunsService,
   type RunDetail,
@@ -45,5 +47,34 @@ export class RunsController {
     @Query('cursor') cursor?: string,
   ): Promise<RunDetailListResponse> {
     return this.runs.list(tenant, id, { limit, cursor });
+  }
+
+  /** One run with `nodeMetrics` per IR node: rows in, rows out, rejected, duration. */
+  @Get(':runId')
+  detail(
+    @CurrentTenant() tenant: TenantContext,
+    @Param('id') id: string,
+    @Param('runId') runId: string,
+  ): Promise<RunDetailResponse> {
+    return this.runs.detail(tenant, id, runId);
+  }
+}
+
+/** A node's figures over the last runs (the console's metrics drawer). */
+@ApiTags('runs')
+@ApiBearerAuth()
+@Controller('pipelines/:id/node-metrics')
+export class NodeMetricsController {
+  constructor(private readonly runs: RunsService) {}
+
+  /** `?node=<IR node id>&limit=30` (1–100): the last finished runs, oldest → newest. */
+  @Get()
+  list(
+    @CurrentTenant() tenant: TenantContext,
+    @Param('id') id: string,
+    @Query('node') node?: unknown,
+    @Query('limit') limit?: string,
+  ): Promise<NodeMetricsResponse> {
+    return this.runs.nodeMetrics(tenant, id, { node, limit });
   }
 }

@@ -5,7 +5,7 @@ import { DeadLettersModule } from '@flow/api/dead-letters';
 import { PipelinesModule } from '@flow/api/pipelines';
 
 import { RunExecutor } from './run-executor';
-import { RunsController } from './runs.controller';
+import { NodeMetricsController, RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
 import { WorkerService } from './worker.service';
@@ -25,7 +25,7 @@ export class RunsModule {
     return {
       module: RunsModule,
       imports: [PipelinesModule, DeadLettersModule],
-      controllers: [RunsController],
+      controllers: [RunsController, NodeMetricsController],
       providers: [
         {
           provide: WORKER_OPTIONS,

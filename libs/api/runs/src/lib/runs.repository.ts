@@ -26,6 +26,18 @@ export interface RunRow {
   node_metrics: Record<string, NodeMetrics> | null;
 }
 
+/** A finished run and one node's stored figures (null when the run recorded none for it). */
+export interface NodeMetricsRow {
+  id: string;
+  status: RunStatus;
+  trigger: RunTrigger;
+  scheduled_for: Date | null;
+  queued_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  metrics: NodeMetrics | null;
+}
+
 /** A run this worker has just claimed: the ownership token is (id, worker_id, attempt). */
 export interface ClaimedRun {
   id: string;
@@ -123,6 +135,58 @@ export class RunsRepository {
     return rows.filter(
       (row) => row.id !== null && row.id !== undefined,
     ) as RunRow[];
+  }
+
+  /**
+   * One run of the tenant's pipeline. Null when the tenant has no such pipeline; `{ run: null }` when the pipeline
+   * has no such run (one query answers both, like `listPage`).
+   */
+  async findRun(
+    tenantId: string,
+    pipelineId: string,
+    runId: string,
+  ): Promise<{ run: RunRow | null } | null> {
+    const rows = await queryRows<Partial<RunRow> & { found: boolean }>(
+      this.dataSource,
+      `SELECT true AS found, r.*
+         FROM pipelines p
+         LEFT JOIN LATERAL (
+              SELECT ${RUN_COLUMNS} FROM pipeline_runs WHERE pipeline_id = p.id AND id = $3) AS r ON true
+        WHERE p.tenant_id = $1 AND p.id = $2`,
+      [tenantId, pipelineId, runId],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return { run: row.id ? (row as RunRow) : null };
+  }
+
+  /**
+   * The pipeline's last `limit` finished runs (succeeded or failed), newest first, with one node's figures: the trend
+   * of the metrics drawer. Reads the history index backwards and stops after `limit` matches. Null when the tenant
+   * has no such pipeline.
+   */
+  async recentNodeMetrics(
+    tenantId: string,
+    pipelineId: string,
+    node: string,
+    limit: number,
+  ): Promise<NodeMetricsRow[] | null> {
+    const rows = await queryRows<Partial<NodeMetricsRow> & { found: boolean }>(
+      this.dataSource,
+      `SELECT true AS found, r.*
+         FROM pipelines p
+         LEFT JOIN LATERAL (
+              SELECT id, status, trigger, scheduled_for, queued_at, started_at, finished_at,
+                     node_metrics -> $3 AS metrics
+                FROM pipeline_runs
+               WHERE pipeline_id = p.id AND status IN ('succeeded', 'failed')
+               ORDER BY queued_at DESC, id DESC
+               LIMIT $4) AS r ON true
+        WHERE p.tenant_id = $1 AND p.id = $2`,
+      [tenantId, pipelineId, node, limit],
+    );
+    if (rows.length === 0) return null;
+    return rows.filter((row) => row.id) as NodeMetricsRow[];
   }
 
   /**

@@ -14,7 +14,13 @@ import {
 import { DeadLettersRepository } from '@flow/api/dead-letters';
 import { CatalogService, PipelinesService } from '@flow/api/pipelines';
 import type { TenantContext } from '@flow/api/tenancy';
-import type { RunListResponse, RunResponse } from '@flow/contracts';
+import type {
+  NodeMetricsResponse,
+  NodeRunMetrics,
+  RunDetailResponse,
+  RunListResponse,
+  RunResponse,
+} from '@flow/contracts';
 import {
   IrCompileError,
   planReplay,
@@ -23,10 +29,19 @@ import {
 
 import { parseRunRequest } from './run-request';
 
-import { RunsRepository, type RunRow } from './runs.repository';
+import {
+  RunsRepository,
+  type NodeMetricsRow,
+  type RunRow,
+} from './runs.repository';
 
 export const DEFAULT_RUNS_PAGE_SIZE = 20;
 export const MAX_RUNS_PAGE_SIZE = 100;
+/** The metrics drawer's trend: 30 runs by default, at most 100. */
+export const DEFAULT_TREND_RUNS = 30;
+export const MAX_TREND_RUNS = 100;
+/** Node ids are identifiers (DESIGN §7); a longer `node` can name none. */
+const MAX_NODE_ID_LENGTH = 200;
 
 /** A run as the history shows it: the contract's fields plus when a queued retry becomes claimable and per-node rows. */
 export interface RunDetail extends RunResponse {
@@ -130,6 +145,92 @@ export class RunsService {
           : null,
     };
   }
+
+  /** One run with its per-node figures; another tenant's pipeline, or a run of another pipeline, is a 404. */
+  async detail(
+    tenant: TenantContext,
+    pipelineId: string,
+    runId: string,
+  ): Promise<RunDetailResponse> {
+    const found = isUuid(pipelineId)
+      ? await this.runs.findRun(
+          tenant.id,
+          pipelineId,
+          isUuid(runId) ? runId : NO_RUN,
+        )
+      : null;
+    if (!found) throw pipelineNotFound();
+    if (!found.run) throw new NotFoundException('Run not found');
+    const { nodeMetrics, ...run } = toResponse(found.run);
+    return {
+      ...run,
+      irVersion: null,
+      nodeMetrics: Object.fromEntries(
+        Object.entries(nodeMetrics ?? {}).map(([node, metrics]) => [
+          node,
+          toNodeRunMetrics(metrics),
+        ]),
+      ),
+    };
+  }
+
+  /** A node's figures over the pipeline's last finished runs, oldest → newest (the drawer's trend chart). */
+  async nodeMetrics(
+    tenant: TenantContext,
+    pipelineId: string,
+    query: { node?: unknown; limit?: string },
+  ): Promise<NodeMetricsResponse> {
+    const node = query.node;
+    if (typeof node !== 'string' || node === '')
+      throw new ValidationFailedError([
+        { path: 'node', message: 'is required once: the id of an IR node' },
+      ]);
+    if (node.length > MAX_NODE_ID_LENGTH)
+      throw new ValidationFailedError([
+        {
+          path: 'node',
+          message: `must be at most ${MAX_NODE_ID_LENGTH} characters`,
+        },
+      ]);
+    const limit = parsePageLimit(
+      query.limit,
+      DEFAULT_TREND_RUNS,
+      MAX_TREND_RUNS,
+    );
+    const rows = isUuid(pipelineId)
+      ? await this.runs.recentNodeMetrics(tenant.id, pipelineId, node, limit)
+      : null;
+    if (!rows) throw pipelineNotFound();
+    return { node, items: rows.reverse().map(toNodeMetricsPoint) };
+  }
+}
+
+/** A uuid no run has: a malformed run id is looked up as this, so a missing pipeline still answers first. */
+const NO_RUN = '00000000-0000-0000-0000-000000000000';
+
+/** The stored figures (`rows` is the node's output) under the names the console reads. */
+function toNodeRunMetrics(metrics: NodeMetrics | null): NodeRunMetrics {
+  return {
+    rowsIn: metrics?.rowsIn ?? null,
+    rowsOut: metrics?.rows ?? null,
+    rowsRejected: metrics?.rejected ?? null,
+    durationMs: metrics?.durationMs ?? null,
+  };
+}
+
+function toNodeMetricsPoint(row: NodeMetricsRow) {
+  return {
+    runId: row.id,
+    status: row.status,
+    trigger: row.trigger,
+    scheduledFor: iso(row.scheduled_for),
+    queuedAt: row.queued_at.toISOString(),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    irVersion: null,
+    recorded: row.metrics !== null,
+    ...toNodeRunMetrics(row.metrics),
+  };
 }
 
 function toResponse(row: RunRow): RunDetail {

@@ -134,7 +134,14 @@ describe(WorkerService.name, () => {
         rowsRejected: 0,
         error: null,
       });
-      expect(run.nodeMetrics).toEqual({ src: { rows: 3 }, out: { rows: 3 } });
+      // One statement computed both nodes: they share its duration.
+      expect(run.nodeMetrics).toEqual({
+        src: { rows: 3, rowsIn: 3, durationMs: expect.any(Number) },
+        out: { rows: 3, rowsIn: 3, durationMs: expect.any(Number) },
+      });
+      expect(run.nodeMetrics?.['src'].durationMs).toBe(
+        run.nodeMetrics?.['out'].durationMs,
+      );
       expect(await table('customers_copy')).toEqual([
         { id: 1, name: 'Ada', country: 'DE' },
         { id: 2, name: 'Bob', country: 'FR' },
@@ -378,7 +385,12 @@ describe(WorkerService.name, () => {
         rowsWritten: 4,
         rowsRejected: 2,
       });
-      expect(run.nodeMetrics?.['checked']).toEqual({ rows: 4, rejected: 2 });
+      expect(run.nodeMetrics?.['checked']).toEqual({
+        rows: 4,
+        rejected: 2,
+        rowsIn: 6,
+        durationMs: expect.any(Number),
+      });
       expect((await table('valid_orders')).map((row) => row['id'])).toEqual([
         1, 2, 3, 5,
       ]);

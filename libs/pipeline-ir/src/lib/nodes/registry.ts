@@ -48,3 +48,8 @@ export function describeNodeType(type: IrNodeType): {
 export function nodeTypeOf(node: IrNode): NodeType<IrNode, unknown> {
   return NODE_TYPES[node.type] as unknown as NodeType<IrNode, unknown>;
 }
+
+/** The ids of the nodes `node` reads from, in port order (a join: left, right). */
+export function nodeInputs(node: IrNode): string[] {
+  return nodeTypeOf(node).inputs(node);
+}

@@ -21,6 +21,8 @@ import {
   QuickFilterModule,
   type RowClassRules,
   type RowClickedEvent,
+  RowAutoHeightModule,
+  RowStyleModule,
 } from 'ag-grid-community';
 import { forkJoin, map } from 'rxjs';
 
@@ -46,7 +48,13 @@ import {
   tableNodeId,
 } from './lineage-graph';
 
-ModuleRegistry.registerModules([ClientSideRowModelModule, QuickFilterModule]);
+// Writer and reader lists wrap (auto height); selected, on-path and dimmed rows have classes (row styles).
+ModuleRegistry.registerModules([
+  ClientSideRowModelModule,
+  QuickFilterModule,
+  RowAutoHeightModule,
+  RowStyleModule,
+]);
 
 const TABLE_PREFIX = 'table:';
 

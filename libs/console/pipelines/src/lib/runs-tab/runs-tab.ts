@@ -18,6 +18,8 @@ import {
   ModuleRegistry,
   type RowClassRules,
   type RowClickedEvent,
+  RowAutoHeightModule,
+  RowStyleModule,
 } from 'ag-grid-community';
 import type { Subscription } from 'rxjs';
 
@@ -33,7 +35,12 @@ import { PipelinesApi } from '../data-access/pipelines-api';
 import { PipelineDetailState } from '../pipeline-detail/pipeline-detail-state';
 import { runsColumnDefs, type RunsGridContext } from './runs-columns';
 
-ModuleRegistry.registerModules([ClientSideRowModelModule]);
+// The error column wraps (auto height); the selected run's row has a class (row styles).
+ModuleRegistry.registerModules([
+  ClientSideRowModelModule,
+  RowAutoHeightModule,
+  RowStyleModule,
+]);
 
 const RUNS_PAGE_SIZE = 50;
 

@@ -6,6 +6,7 @@ import {
   type GetRowIdParams,
   ModuleRegistry,
   QuickFilterModule,
+  RowAutoHeightModule,
 } from 'ag-grid-community';
 
 import { consoleGridTheme } from '@flow/console/ui';
@@ -14,8 +15,13 @@ import type { SchedulerStatusRow } from '@flow/contracts';
 import type { SchedulerGridContext } from './grid-context';
 import { schedulerColumnDefs } from './scheduler-columns';
 
-// Only what this grid uses (sorting comes with the client-side row model); AllCommunityModule would blow the budget.
-ModuleRegistry.registerModules([ClientSideRowModelModule, QuickFilterModule]);
+// Only what this grid uses (sorting comes with the client-side row model; auto height lets long schedules and
+// fires wrap); AllCommunityModule would blow the budget.
+ModuleRegistry.registerModules([
+  ClientSideRowModelModule,
+  QuickFilterModule,
+  RowAutoHeightModule,
+]);
 
 /** Read-only ag-grid of scheduler status rows: sortable columns, quick filter, stable row ids. */
 @Component({
