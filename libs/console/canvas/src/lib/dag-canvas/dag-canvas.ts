@@ -33,6 +33,10 @@ export interface GraphHighlight {
 /** Above this many nodes the canvas renders only what is in view (ngx-vflow's viewport virtualization). */
 const VIRTUALIZE_ABOVE_NODES = 150;
 const ZOOM_STEP = 1.25;
+const MIN_ZOOM = 0.05;
+/** Fitting never enlarges a small graph past this (a three-node pipeline stays card-sized). */
+const MAX_FIT_ZOOM = 1.2;
+const FIT_PADDING_PX = 24;
 
 /**
  * A directed graph laid out left to right (dagre) and drawn with ngx-vflow: pan by dragging the background, zoom
@@ -81,11 +85,20 @@ export class DagCanvasComponent {
   );
 
   private layoutRun = 0;
+  private fittedGraph: PlacedGraph | null = null;
 
   constructor() {
     effect(() => {
       const graph = this.graph();
       untracked(() => void this.applyLayout(graph));
+    });
+    // Fit each newly laid-out graph once the flow exists (it is created after the layout).
+    effect(() => {
+      const flow = this.flow();
+      const placed = this.placed();
+      if (!flow || !placed || placed === this.fittedGraph) return;
+      this.fittedGraph = placed;
+      requestAnimationFrame(() => this.fit());
     });
   }
 
@@ -136,8 +149,29 @@ export class DagCanvasComponent {
     flow?.zoomTo(flow.viewport().zoom / ZOOM_STEP);
   }
 
+  /**
+   * Shows the whole graph, centred. Computed from the host's size and the layout's, rather than ngx-vflow's
+   * `fitView`, which measures rendered nodes and zooms to its minimum when it runs before they are measured.
+   */
   protected fit(): void {
-    this.flow()?.fitView({ padding: 0.1, duration: 150 });
+    const flow = this.flow();
+    const placed = this.placed();
+    const { clientWidth: width, clientHeight: height } =
+      this.host.nativeElement;
+    if (!flow || !placed || width === 0 || height === 0) return;
+    const zoom = Math.max(
+      MIN_ZOOM,
+      Math.min(
+        MAX_FIT_ZOOM,
+        (width - 2 * FIT_PADDING_PX) / Math.max(placed.width, 1),
+        (height - 2 * FIT_PADDING_PX) / Math.max(placed.height, 1),
+      ),
+    );
+    flow.viewportTo({
+      x: (width - placed.width * zoom) / 2,
+      y: (height - placed.height * zoom) / 2,
+      zoom,
+    });
   }
 
   /** Moves keyboard focus to a node, bringing it into view first (large graphs render only what is visible). */
@@ -149,7 +183,17 @@ export class DagCanvasComponent {
       element.focus();
       return;
     }
-    this.flow()?.fitView({ nodes: [id], padding: 0.5 });
+    const node = this.nodeOf(id);
+    const flow = this.flow();
+    const host = this.host.nativeElement;
+    if (node && flow) {
+      const zoom = flow.viewport().zoom;
+      flow.viewportTo({
+        x: host.clientWidth / 2 - (node.x + node.width / 2) * zoom,
+        y: host.clientHeight / 2 - (node.y + node.height / 2) * zoom,
+        zoom,
+      });
+    }
     requestAnimationFrame(() =>
       this.host.nativeElement.querySelector<HTMLElement>(selector)?.focus(),
     );
@@ -181,12 +225,14 @@ export class DagCanvasComponent {
             source: edge.source,
             target: edge.target,
             type: 'template' as const,
+            markers: {
+              end: { type: 'arrow-closed' as const, color: '#71717a' },
+            },
             data: edge,
           })),
         ),
       );
       this.placed.set(placed);
-      requestAnimationFrame(() => this.fit());
     } catch (error) {
       if (run === this.layoutRun)
         this.layoutError.set(

@@ -49,20 +49,19 @@ export class LastWrittenCell extends GridCellRenderer<
   LineageGridContext
 > {}
 
-/** Writer or reader pipelines, every name shown (the cell wraps and the row grows). */
+/** Writer or reader pipelines: as many names as fit, every name on hover (one per line). */
 @Component({
   selector: 'flow-pipelines-cell',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<span class="names">{{ names() }}</span>`,
+  template: `<span class="names" [attr.title]="allNames()">{{
+    names()
+  }}</span>`,
   styles: `
     :host {
       display: block;
-      line-height: 1.4;
-      padding: 0.6em 0;
-      white-space: normal;
-    }
-    .names {
-      overflow-wrap: anywhere;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
     }
   `,
 })
@@ -73,6 +72,9 @@ export class PipelinesCell extends GridCellRenderer<
   private readonly which = signal<'writers' | 'readers'>('writers');
   protected readonly names = computed(
     () => this.row()?.[this.which()].join(', ') || '—',
+  );
+  protected readonly allNames = computed(
+    () => this.row()?.[this.which()].join('\n') || null,
   );
 
   override agInit(

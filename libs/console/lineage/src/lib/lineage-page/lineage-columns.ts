@@ -17,20 +17,20 @@ export function lineageColumnDefs(): ColDef<LineageRow>[] {
       headerName: 'Table',
       valueGetter: (p) => p.data?.table ?? null,
       cellRenderer: TableNameCell,
-      flex: 1.3,
-      minWidth: 170,
+      flex: 1.4,
+      minWidth: 190,
     },
     {
       colId: 'role',
       headerName: 'Role',
       valueGetter: (p) => p.data?.role ?? null,
-      width: 95,
+      width: 80,
     },
     {
       colId: 'exists',
       headerName: 'Exists',
       valueGetter: (p) => (p.data ? (p.data.exists ? 'yes' : 'no') : null),
-      width: 90,
+      width: 80,
     },
     {
       colId: 'rows',
@@ -41,7 +41,7 @@ export function lineageColumnDefs(): ColDef<LineageRow>[] {
           ? '—'
           : (p.value as number).toLocaleString('en-GB'),
       type: 'rightAligned',
-      width: 110,
+      width: 90,
     },
     {
       colId: 'lastWritten',
@@ -49,7 +49,7 @@ export function lineageColumnDefs(): ColDef<LineageRow>[] {
       valueGetter: (p) =>
         p.data?.lastWrittenAt ? Date.parse(p.data.lastWrittenAt) : null,
       cellRenderer: LastWrittenCell,
-      width: 160,
+      width: 140,
     },
     {
       colId: 'writers',
@@ -57,9 +57,8 @@ export function lineageColumnDefs(): ColDef<LineageRow>[] {
       valueGetter: (p) => p.data?.writers.join(', ') ?? '',
       cellRenderer: PipelinesCell,
       cellRendererParams: { which: 'writers' },
-      autoHeight: true,
       flex: 1,
-      minWidth: 160,
+      minWidth: 140,
     },
     {
       colId: 'readers',
@@ -67,9 +66,8 @@ export function lineageColumnDefs(): ColDef<LineageRow>[] {
       valueGetter: (p) => p.data?.readers.join(', ') ?? '',
       cellRenderer: PipelinesCell,
       cellRendererParams: { which: 'readers' },
-      autoHeight: true,
       flex: 1,
-      minWidth: 160,
+      minWidth: 140,
     },
   ];
 }

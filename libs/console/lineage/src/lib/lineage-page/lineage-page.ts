@@ -12,6 +12,7 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router } from '@angular/router';
 import { AgGridAngular } from 'ag-grid-angular';
 import {
+  CellStyleModule,
   ClientSideRowModelModule,
   type ColDef,
   type GetRowIdParams,
@@ -21,8 +22,9 @@ import {
   QuickFilterModule,
   type RowClassRules,
   type RowClickedEvent,
-  RowAutoHeightModule,
+  RowApiModule,
   RowStyleModule,
+  ScrollApiModule,
 } from 'ag-grid-community';
 import { forkJoin, map } from 'rxjs';
 
@@ -48,12 +50,15 @@ import {
   tableNodeId,
 } from './lineage-graph';
 
-// Writer and reader lists wrap (auto height); selected, on-path and dimmed rows have classes (row styles).
+// Selected, on-path and dimmed rows have classes (row styles); the
+// selected row is found and scrolled into view (row and scroll apis); right-aligned columns are cell styles.
 ModuleRegistry.registerModules([
   ClientSideRowModelModule,
   QuickFilterModule,
-  RowAutoHeightModule,
   RowStyleModule,
+  CellStyleModule,
+  RowApiModule,
+  ScrollApiModule,
 ]);
 
 const TABLE_PREFIX = 'table:';

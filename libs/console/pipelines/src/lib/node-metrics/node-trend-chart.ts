@@ -106,13 +106,27 @@ export class NodeTrendChart {
     });
     return {
       theme: consoleChartTheme,
-      data: trend,
+      data: trend.map((d) => ({ ...d, failedMark: d.failed ? 0 : null })),
       legend: { position: 'bottom' },
       series: [
         line('rowsIn', 'Rows in', CHART_COLORS.rowsIn),
         line('rowsOut', 'Rows out', CHART_COLORS.rowsOut),
         line('rowsRejected', 'Rejected', CHART_COLORS.rejected),
         line('durationMs', 'Duration', CHART_COLORS.duration, 'duration'),
+        {
+          // Failed runs as red squares on the axis (a failed run may have recorded no figures at all).
+          type: 'line' as const,
+          xKey: 'runId',
+          yKey: 'failedMark',
+          yName: 'Failed run',
+          strokeWidth: 0,
+          marker: {
+            shape: 'square' as const,
+            fill: CHART_COLORS.failed,
+            stroke: CHART_COLORS.failed,
+            size: 10,
+          },
+        },
       ],
       axes: {
         x: {

@@ -16,7 +16,7 @@ import {
   type ColDef,
   type GetRowIdParams,
   ModuleRegistry,
-  QuickFilterModule,
+  RowApiModule,
 } from 'ag-grid-community';
 import { map, type Subscription } from 'rxjs';
 
@@ -34,7 +34,8 @@ import {
   type PipelinesGridContext,
 } from './pipelines-columns';
 
-ModuleRegistry.registerModules([ClientSideRowModelModule, QuickFilterModule]);
+// The row api tells when the last loaded row is in view (the next page loads then).
+ModuleRegistry.registerModules([ClientSideRowModelModule, RowApiModule]);
 
 /** Rows per keyset page (the api's maximum). */
 export const PIPELINES_PAGE_SIZE = 100;

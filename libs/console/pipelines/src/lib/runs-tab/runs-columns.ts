@@ -96,6 +96,7 @@ export function runsColumnDefs(): ColDef<RunResponse>[] {
       // The whole error text wraps (the row grows): nothing is cut.
       wrapText: true,
       autoHeight: true,
+      cellClass: 'wrap-cell',
       flex: 1,
       minWidth: 180,
     },

@@ -10,6 +10,7 @@ import {
 } from '@angular/core';
 import { AgGridAngular } from 'ag-grid-angular';
 import {
+  CellStyleModule,
   ClientSideRowModelModule,
   type ColDef,
   type GetRowIdParams,
@@ -18,6 +19,7 @@ import {
   ModuleRegistry,
   type RowClassRules,
   type RowClickedEvent,
+  RowApiModule,
   RowAutoHeightModule,
   RowStyleModule,
 } from 'ag-grid-community';
@@ -35,11 +37,14 @@ import { PipelinesApi } from '../data-access/pipelines-api';
 import { PipelineDetailState } from '../pipeline-detail/pipeline-detail-state';
 import { runsColumnDefs, type RunsGridContext } from './runs-columns';
 
-// The error column wraps (auto height); the selected run's row has a class (row styles).
+// The error column wraps (auto height); the selected run's row has a class (row styles) and is redrawn when the
+// selection changes (row api); right-aligned columns are cell styles.
 ModuleRegistry.registerModules([
   ClientSideRowModelModule,
   RowAutoHeightModule,
   RowStyleModule,
+  CellStyleModule,
+  RowApiModule,
 ]);
 
 const RUNS_PAGE_SIZE = 50;
@@ -130,6 +135,11 @@ const RUNS_PAGE_SIZE = 50;
       background: #fff;
       color: #1d4ed8;
       cursor: pointer;
+    }
+    :host ::ng-deep .wrap-cell {
+      line-height: 1.45;
+      padding-top: 0.6rem;
+      padding-bottom: 0.6rem;
     }
     :host ::ng-deep .run-selected {
       --ag-background-color: #dbeafe;

@@ -41,7 +41,7 @@ import { RowCellRenderer } from './row-cell-renderer';
       flex: none;
     }
     .description {
-      overflow-wrap: anywhere;
+      overflow-wrap: break-word;
     }
   `,
 })
