@@ -254,6 +254,7 @@ test("the metrics drawer shows the node's figures for the selected run and a tre
   page,
   request,
 }) => {
+  test.setTimeout(90_000);
   const pipeline = await pipelineNamed(request, 'finance-dashboard');
   const node = 'sane';
   const trend = await api<NodeMetricsResponse>(
@@ -297,6 +298,8 @@ test("the metrics drawer shows the node's figures for the selected run and a tre
   await expect(drawer.getByTestId('trend-chart')).toHaveAttribute(
     'data-points',
     String(trend.items.length),
+    // ag-charts is its own chunk, loaded when the drawer opens.
+    { timeout: 30_000 },
   );
   await expect(drawer.locator('canvas').first()).toBeVisible();
   const rows = drawer.getByTestId('trend-row');
@@ -385,9 +388,13 @@ test('lineage: a row click highlights exactly the upstream and downstream tables
   );
   expect(path).not.toContain('customers');
 
+  // Loading the lineage, every pipeline's name and laying out the graph takes seconds on a busy 2-core machine.
+  test.setTimeout(90_000);
   await open(page, '/data/lineage');
   const grid = page.getByTestId('lineage-grid');
-  await expect(grid.getByTestId('lineage-table').first()).toBeVisible();
+  await expect(grid.getByTestId('lineage-table').first()).toBeVisible({
+    timeout: 30_000,
+  });
   const canvas = page.getByTestId('lineage-canvas');
   await expect(canvas).toHaveAttribute('data-state', 'ready');
 
