@@ -63,6 +63,8 @@ const screenshot = (page: Page, name: string) =>
 test('the top bar links the three sections, names the tenant and shows the role', async ({
   page,
 }) => {
+  // Cold page loads of three lazy sections on a busy 2-core machine.
+  test.setTimeout(90_000);
   await open(page, '/data/pipelines');
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link')).toHaveText([
@@ -95,6 +97,8 @@ test('lists every pipeline from the keyset api with trigger, last run and paused
   page,
   request,
 }) => {
+  // Cold page loads of three lazy sections on a busy 2-core machine.
+  test.setTimeout(90_000);
   const list = await api<PipelineListResponse>(request, '/pipelines?limit=100');
   await open(page, '/data/pipelines');
   const grid = page.getByRole('grid');
