@@ -6,13 +6,14 @@
 //  - the api is started fresh `--restarts` times; each time GET /health/ready (SELECT 1 through the same HTTP stack,
 //    guard-less route and pool) warms the process, then the first GET /scheduler-status is the cold page (every rule
 //    compiled and evaluated for the first time), then `--warm` more requests give the warm page;
-//  - same-run baselines: /health/ready, and rrule.js 2.8 (what the engine used before) replaying the same 1,000 rules
-//    from DTSTART in this process for the same answers (previous fire and next 5 fires).
+//  - same-run baselines: /health/ready, and rrule.js 2.8 (what the engine used before) replaying the rules from
+//    DTSTART in this process for the same answers (previous fire and next 5 fires) — every `--replay-every`th rule,
+//    scaled to all of them (replaying all takes minutes).
 //
 //   node tools/bench/schedule-cold.bench.mjs [--pipelines 1000] [--restarts 3] [--warm 20] [--no-build]
 //        [--database-url URL] [--json FILE]
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
@@ -22,6 +23,7 @@ import {
   machineInfo,
   mintToken,
   ROOT,
+  runBundle,
   startStack,
 } from '../perf/stack.mjs';
 import { fmt, median, table } from './lib.mjs';
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     pipelines: { type: 'string', default: '1000' },
     restarts: { type: 'string', default: '3' },
     warm: { type: 'string', default: '20' },
+    'replay-every': { type: 'string', default: '20' },
     'no-build': { type: 'boolean', default: false },
     'database-url': {
       type: 'string',
@@ -65,8 +68,10 @@ function rules(count) {
     const month = String(1 + (i % 12)).padStart(2, '0');
     const day = String(1 + (i % 28)).padStart(2, '0');
     const hour = String(i % 24).padStart(2, '0');
-    const minute = String((i * 7) % 60).padStart(2, '0');
-    const dtstart = `DTSTART;TZID=${zone}:${year}${month}${day}T${hour}${minute}00`;
+    // Minute and second from i: every DTSTART (and so every rule) is distinct.
+    const minute = String(Math.floor(i / 60) % 60).padStart(2, '0');
+    const second = String(i % 60).padStart(2, '0');
+    const dtstart = `DTSTART;TZID=${zone}:${year}${month}${day}T${hour}${minute}${second}`;
     const shape = i % 20;
     let body;
     if (shape < 8)
@@ -114,6 +119,21 @@ function rrulejsReplay(texts, now) {
   return performance.now() - started;
 }
 
+/**
+ * CPU milliseconds a process has used (Linux /proc, clock ticks of 10 ms): on this shared 2-core machine the wall
+ * time of a request grows with the other tenants' load, its CPU time does not.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 async function timed(url, headers) {
   const started = performance.now();
   const response = await fetch(url, { headers });
@@ -152,6 +172,7 @@ function serve(env) {
     }
     resolveServe({
       baseUrl,
+      pid: child.pid,
       stop: () =>
         new Promise((done) => {
           child.removeAllListeners('exit');
@@ -172,6 +193,7 @@ const stack = await startStack({
 });
 try {
   const texts = rules(COUNT);
+  await runBundle(['migrate'], stack.env, { log });
   const [tenant] = await stack.query(
     `INSERT INTO tenants (slug, name, timezone) VALUES ('cold', 'cold', 'UTC') RETURNING id`,
   );
@@ -196,6 +218,7 @@ try {
   );
 
   const cold = [];
+  const coldCpu = [];
   const warm = [];
   const ready = [];
   let errors = 0;
@@ -208,6 +231,9 @@ try {
         headers,
       );
       cold.push(first.ms);
+      log(
+        `bench: cold status page ${fmt(first.ms)} ms (process ${restart + 1})`,
+      );
       const page = JSON.parse(first.body);
       errors = page.pipelines.filter((row) => row.error).length;
       if (page.pipelines.length !== texts.length)
@@ -222,14 +248,22 @@ try {
       await api.stop();
     }
   }
-  const now = new Date();
-  const replayMs = rrulejsReplay(texts, now);
+  const every = Number(args['replay-every']);
+  const sample = texts.filter((_, index) => index % every === 0);
+  log(`bench: rrule.js replaying ${sample.length} of the rules from DTSTART…`);
+  const replayMs =
+    (rrulejsReplay(sample, new Date()) * texts.length) / sample.length;
 
   const rows = [
     [
       'cold status page (first request, fresh process)',
       fmt(median(cold)),
       cold.map(fmt).join(' / '),
+    ],
+    [
+      "cold status page: the api process's CPU time",
+      fmt(median(coldCpu)),
+      coldCpu.map(fmt).join(' / '),
     ],
     ['warm status page (p50)', fmt(median(warm)), ''],
     ['baseline: GET /health/ready (p50)', fmt(median(ready)), ''],
@@ -240,11 +274,11 @@ try {
     ],
   ];
   process.stdout.write(
-    `\nStatus page over ${texts.length} distinct rrules, DTSTART 2015-2024 (${machine.cpus} × ${machine.cpuModel}, ${machine.node})\n`,
+    `\nStatus page over ${texts.length} distinct rrules, DTSTART 2015-2024 (${machine.cpus} × ${machine.cpuModel}, ${machine.node}, load average ${machine.loadavg})\n`,
   );
   process.stdout.write(table(['', 'ms', 'samples'], rows));
   process.stdout.write(
-    `\ncold / warm: ${(median(cold) / median(warm)).toFixed(1)}×; rrule.js replay / cold page: ${(replayMs / median(cold)).toFixed(1)}×; rows with an error: ${errors}; target cold ≤ 1000 ms: ${median(cold) <= 1000 ? 'met' : 'NOT met'}\n`,
+    `\ncold / warm: ${(median(cold) / median(warm)).toFixed(1)}×; rrule.js replay / cold page: ${(replayMs / median(cold)).toFixed(1)}×; rows with an error: ${errors}; target cold ≤ 1000 ms: ${median(cold) <= 1000 ? 'met' : 'NOT met'} (wall), ${median(coldCpu) <= 1000 ? 'met' : 'NOT met'} (CPU)\n`,
   );
   if (args.json)
     writeFileSync(

@@ -11,7 +11,7 @@ import { IntervalSchedule } from './interval-schedule';
 import { parseFixedDuration, parseInstant } from './iso-time';
 import { parseRRuleText } from './rrule-text';
 import { RRuleSchedule } from './rrule-schedule';
-import { timeZoneProblem, validateSchedule } from './validate-schedule';
+import { checkSchedule, timeZoneProblem } from './validate-schedule';
 import { zoneTimeline } from './zone-timeline';
 
 function fail(errors: { path: string; message: string }[]): never {
@@ -29,7 +29,7 @@ export function compileSchedule(
   schedule: Schedule,
   defaults: ScheduleDefaults,
 ): CompiledSchedule {
-  const errors = validateSchedule(schedule, 'schedule');
+  const errors = checkSchedule(schedule, 'schedule', false);
   const zoneProblem = timeZoneProblem(defaults.timezone);
   if (zoneProblem)
     errors.push({ path: 'defaults.timezone', message: zoneProblem });

@@ -33,6 +33,16 @@ function withStepBudget(steps: number, body: () => void): void {
 }
 
 describe('rules that never fire (DESIGN §17)', () => {
+  // These specs assert the deterministic step bound; the CPU clock (the last line of defence) is given room, as a
+  // cold Jest worker on a loaded machine runs the same steps many times slower. Its own spec is below.
+  const clockLimit = EVALUATION_BUDGET.milliseconds;
+  beforeAll(() => {
+    EVALUATION_BUDGET.milliseconds = 60_000;
+  });
+  afterAll(() => {
+    EVALUATION_BUDGET.milliseconds = clockLimit;
+  });
+
   describeInProcessZones(() => {
     describe('refused by reasoning over the rule, with the reason', () => {
       it.each([
@@ -268,6 +278,18 @@ describe('rules that never fire (DESIGN §17)', () => {
         budget.spend(60);
         expect(budget.steps).toBe(60);
         expect(() => budget.spend(41)).toThrow(ScheduleBudgetError);
+      });
+
+      it('stops on the CPU clock too, which it first reads after 2,048 steps', () => {
+        const budget = new EvaluationBudget('schedule.rrule', 1e9, -1);
+        budget.spend(2_047);
+        let error: unknown = null;
+        try {
+          budget.spend(1);
+        } catch (thrown) {
+          error = thrown;
+        }
+        expect(error).toMatchObject({ exhausted: 'milliseconds' });
       });
     });
 

@@ -101,6 +101,8 @@ const KNOWN_KEYS = new Set([
   ...Object.keys(RANGES),
 ]);
 const WEEKDAY = '(MO|TU|WE|TH|FR|SA|SU)';
+const WEEKDAY_ONLY = new RegExp(`^${WEEKDAY}$`);
+const BYDAY_ITEM = new RegExp(`^([+-]?([1-9]|[1-4]\\d|5[0-3]))?${WEEKDAY}$`);
 
 function parseDateTime(text: string): number | null {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/.exec(text);
@@ -175,13 +177,13 @@ function checkRuleParts(body: string, errors: string[]): Map<string, string> {
   if (count !== undefined && parts.has('UNTIL'))
     errors.push('COUNT and UNTIL cannot both be set');
   const wkst = parts.get('WKST');
-  if (wkst !== undefined && !new RegExp(`^${WEEKDAY}$`).test(wkst))
+  if (wkst !== undefined && !WEEKDAY_ONLY.test(wkst))
     errors.push(`WKST ${wkst} is not a weekday (MO..SU)`);
   const byday = parts.get('BYDAY');
   if (byday !== undefined) {
     for (const item of byday.split(',')) {
       if (
-        !new RegExp(`^([+-]?([1-9]|[1-4]\\d|5[0-3]))?${WEEKDAY}$`).test(item)
+        !BYDAY_ITEM.test(item)
       ) {
         errors.push(`BYDAY ${item} is not a weekday such as MO, 1MO or -1FR`);
       }

@@ -44,6 +44,18 @@ export function timeZoneProblem(zone: unknown): string | null {
  * an empty array means the schedule is valid. Unknown fields are errors.
  */
 export function validateSchedule(input: unknown, path: string): FieldError[] {
+  return checkSchedule(input, path, true);
+}
+
+/**
+ * `validateSchedule`, optionally without the never-fires analysis of an rrule: `compileSchedule` runs that analysis
+ * itself, on the rule with its real start, and need not run it twice.
+ */
+export function checkSchedule(
+  input: unknown,
+  path: string,
+  analyseRRule: boolean,
+): FieldError[] {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return [{ path, message: 'must be an object' }];
   }
@@ -69,7 +81,7 @@ export function validateSchedule(input: unknown, path: string): FieldError[] {
   }
   if (type === 'cron') validateCron(schedule, path, errors);
   else if (type === 'interval') validateInterval(schedule, path, errors);
-  else validateRRule(schedule, path, errors);
+  else validateRRule(schedule, path, errors, analyseRRule);
   validatePolicies(schedule, path, errors);
   return errors;
 }
@@ -122,6 +134,7 @@ function validateRRule(
   schedule: Record<string, unknown>,
   path: string,
   errors: FieldError[],
+  analyse: boolean,
 ): void {
   const rrule = schedule['rrule'];
   if (requiredString(rrule, `${path}.rrule`, errors)) {
@@ -130,7 +143,7 @@ function validateRRule(
       errors.push(
         ...parsed.errors.map((message) => ({ path: `${path}.rrule`, message })),
       );
-    else {
+    else if (analyse) {
       const never = rruleNeverFiresReason(parsed.rule);
       if (never) errors.push({ path: `${path}.rrule`, message: never });
     }
