@@ -182,9 +182,7 @@ function checkRuleParts(body: string, errors: string[]): Map<string, string> {
   const byday = parts.get('BYDAY');
   if (byday !== undefined) {
     for (const item of byday.split(',')) {
-      if (
-        !BYDAY_ITEM.test(item)
-      ) {
+      if (!BYDAY_ITEM.test(item)) {
         errors.push(`BYDAY ${item} is not a weekday such as MO, 1MO or -1FR`);
       }
     }
