@@ -160,9 +160,19 @@ describe('dead letters and replay', () => {
       error: null,
     });
     expect(run.nodeMetrics).toEqual({
-      orders: { rows: 1000 },
-      checked: { rows: 980, rejected: 20 },
-      out: { rows: 963, rejected: 17 },
+      orders: { rows: 1000, rowsIn: 1000, durationMs: expect.any(Number) },
+      checked: {
+        rows: 980,
+        rowsIn: 1000,
+        rejected: 20,
+        durationMs: expect.any(Number),
+      },
+      out: {
+        rows: 963,
+        rowsIn: 980,
+        rejected: 17,
+        durationMs: expect.any(Number),
+      },
     });
     const ids = await targetIds();
     expect(ids).toHaveLength(963);
