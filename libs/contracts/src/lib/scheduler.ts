@@ -109,6 +109,61 @@ export type SchedulerStatusResponse = Static<
   typeof SchedulerStatusResponseSchema
 >;
 
+/** Sort keys of a paged status request (`?limit=…&sort=…`); every one orders nulls last, ties by id. */
+export const SCHEDULER_STATUS_SORTS = [
+  'name',
+  'schedule',
+  'lastRun',
+  'lag',
+  'nextFire',
+] as const;
+export type SchedulerStatusSort = (typeof SCHEDULER_STATUS_SORTS)[number];
+/** Largest `limit` of a paged status request. */
+export const SCHEDULER_STATUS_MAX_LIMIT = 500;
+
+export const SchedulerStatusCountsSchema = Shape('SchedulerStatusCounts', {
+  onTime: Type.Integer({ minimum: 0, description: 'Lag level green.' }),
+  late: Type.Integer({ minimum: 0, description: 'Lag level amber.' }),
+  paused: Type.Integer({ minimum: 0 }),
+  errors: Type.Integer({
+    minimum: 0,
+    description: 'Schedules that cannot be evaluated.',
+  }),
+  total: Type.Integer({
+    minimum: 0,
+    description: 'Every scheduled pipeline of the tenant (filters aside).',
+  }),
+});
+export type SchedulerStatusCounts = Static<typeof SchedulerStatusCountsSchema>;
+
+export const SchedulerStatusPageSchema = Shape(
+  'SchedulerStatusPage',
+  {
+    generatedAt: DateTime(),
+    lagThresholdMinutes: Type.Number(),
+    lastTickAt: Nullable(DateTime()),
+    warnings: Type.Array(Type.String()),
+    counts: SchedulerStatusCountsSchema,
+    matching: Type.Integer({
+      minimum: 0,
+      description:
+        'Rows that pass the filters (`q`, `lagLevel`, `paused`, `lastRunStatus`), over all pages.',
+    }),
+    pipelines: Type.Array(SchedulerStatusRowSchema, {
+      description: 'At most `limit` rows in the requested order.',
+    }),
+    nextCursor: Nullable(Type.String(), {
+      description:
+        'Opaque keyset cursor of the next page (same sort and filters); null on the last page.',
+    }),
+  },
+  {
+    description:
+      'A page of the status (`GET /scheduler-status?limit=…`). Without `limit` the endpoint answers `SchedulerStatusResponse`.',
+  },
+);
+export type SchedulerStatusPage = Static<typeof SchedulerStatusPageSchema>;
+
 export const TickSkippedSchema = Shape('TickSkipped', {
   skipped: Type.Literal(true),
   reason: StringEnum(['locked', 'shutting_down'], {

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 
 import { queryRows } from '@flow/api/db';
-import type { RunStatus } from '@flow/contracts';
+import type { LagLevel, RunStatus, SchedulerStatusSort } from '@flow/contracts';
+
+import type { StatusCursor, StatusFilters } from './status-query';
 
 /** `pg_try_advisory_lock(0x666c6f77)` — "flow" in ASCII: one tick at a time across every replica. */
 export const TICK_LOCK_KEY = 0x666c6f77;
@@ -303,6 +305,278 @@ export class SchedulerRepository {
       };
     }
     return { ...(await this.lastTick()), rows: [] };
+  }
+
+  /**
+   * What a status response depends on besides the clock's minute, in one cheap read: the database clock, the last
+   * tick, and a fingerprint of the tenant's scheduled pipelines (how many; the sums of their edit and state-change
+   * instants, which every edit, pause, delete and run moves). The tick's own writes are covered by the last tick.
+   */
+  async statusVersion(tenantId: string): Promise<{
+    nowMs: number;
+    lastTickAtMs: number | null;
+    fingerprint: string;
+  }> {
+    const [row] = await queryRows<{
+      now_ms: number;
+      last_tick_at_ms: number | null;
+      fingerprint: string;
+    }>(
+      this.dataSource,
+      `SELECT ${epochMs('now()')} AS now_ms, ${epochMs(LAST_TICK_STARTED_AT)} AS last_tick_at_ms,
+              (SELECT count(*) || ':' || coalesce(sum(floor(extract(epoch FROM p.updated_at) * 1e6)), 0)
+                      || ':' || coalesce(sum(floor(extract(epoch FROM s.changed_at) * 1e6)), 0)
+                 FROM pipelines p
+                 JOIN pipeline_state s ON s.pipeline_id = p.id
+                WHERE p.tenant_id = $1 AND p.schedule_kind IS NOT NULL) AS fingerprint`,
+      [tenantId],
+    );
+    return {
+      nowMs: row.now_ms,
+      lastTickAtMs: row.last_tick_at_ms,
+      fingerprint: row.fingerprint,
+    };
+  }
+
+  /**
+   * The tenant's distinct schedules, each with the distinct instants its pipelines' schedules began at (a schedule
+   * without its own anchor fires relative to that instant). A fleet shares few schedules: this is what the status
+   * evaluates with the engine, once per distinct fire sequence.
+   */
+  async statusSchedules(
+    tenantId: string,
+  ): Promise<{ schedule_json: string; since_ms: number[] }[]> {
+    return queryRows(
+      this.dataSource,
+      `SELECT (p.ir -> 'schedule')::text AS schedule_json,
+              array_agg(DISTINCT ${epochMs('s.schedule_since')}) AS since_ms
+         FROM pipelines p
+         JOIN pipeline_state s ON s.pipeline_id = p.id
+        WHERE p.tenant_id = $1 AND p.schedule_kind IS NOT NULL
+        GROUP BY 1`,
+      [tenantId],
+    );
+  }
+
+  /**
+   * The status rows, their lag, the counts, filters, order and page — all in SQL, from the engine's evaluation of
+   * each distinct schedule (`views`, joined by schedule text, and by start instant where the schedule depends on it).
+   * Lag follows DESIGN §8 exactly as `lag()` in `@flow/schedule`; without `page` every row comes back in name order.
+   */
+  async statusPage(
+    tenantId: string,
+    input: StatusPageInput,
+  ): Promise<{ counts: StatusCountsRow; rows: StatusPageRow[] }> {
+    const params: unknown[] = [
+      tenantId,
+      input.views.map((v) => v.previousMs),
+      input.views.map((v) => v.nextMs),
+      input.views.map((v) => v.description),
+      input.views.map((v) => v.failed),
+      input.scheduleViews.map((s) => s.scheduleJson),
+      input.scheduleViews.map((s) => s.sinceMs),
+      input.scheduleViews.map((s) => s.view),
+      input.nowMs,
+      input.lagThresholdMinutes,
+    ];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const page = input.page;
+    const filters: string[] = [];
+    let after = '';
+    let sortKey = 'name';
+    let order = 'sort_key, id';
+    let outerOrder = 'p.sort_key, p.id';
+    let limit = '';
+    if (page) {
+      const f = page.filters;
+      if (f.q !== null) {
+        const q = param(f.q.toLowerCase());
+        filters.push(
+          `(strpos(lower(name), ${q}) > 0 OR strpos(lower(description), ${q}) > 0 OR strpos(lower(schedule_json), ${q}) > 0)`,
+        );
+      }
+      if (f.lagLevel !== null) filters.push(`lag_level = ${param(f.lagLevel)}`);
+      if (f.paused !== null) filters.push(`paused = ${param(f.paused)}`);
+      if (f.lastRunStatus === 'none') filters.push('last_run_status IS NULL');
+      else if (f.lastRunStatus !== null)
+        filters.push(`last_run_status = ${param(f.lastRunStatus)}`);
+      const desc = page.order === 'desc';
+      sortKey = sortKeySql(page.sort, desc);
+      if (page.cursor) {
+        const cast = typeof page.cursor.value === 'number' ? 'float8' : 'text';
+        after = `(${sortKey}, id) ${desc ? '<' : '>'} (${param(page.cursor.value)}::${cast}, ${param(page.cursor.id)}::uuid)`;
+      }
+      if (desc) {
+        order = 'sort_key DESC, id DESC';
+        outerOrder = 'p.sort_key DESC, p.id DESC';
+      }
+      limit = `LIMIT ${param(page.limit + 1)} OFFSET ${param(page.offset)}`;
+    }
+    const matching = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
+    const pageWhere = [...filters, ...(after ? [after] : [])];
+    const raw = await queryRows<StatusPageRawRow>(
+      this.dataSource,
+      `WITH v AS (
+         SELECT * FROM unnest($2::float8[], $3::float8[], $4::text[], $5::boolean[]) WITH ORDINALITY
+                AS v(prev_ms, next_ms, description, failed, view)
+       ), g AS (
+         SELECT * FROM unnest($6::text[], $7::float8[], $8::int[]) AS g(schedule_json, since_ms, view)
+       ), base AS (
+         SELECT p.id, p.name, p.paused, (p.ir -> 'schedule')::text AS schedule_json, s.schedule_error,
+                s.last_run_status, ${epochMs('s.schedule_since')} AS since_ms, ${epochMs('s.last_run_at')} AS last_run_ms
+           FROM pipelines p
+           JOIN pipeline_state s ON s.pipeline_id = p.id
+          WHERE p.tenant_id = $1 AND p.schedule_kind IS NOT NULL
+       ), viewed AS (
+         SELECT b.*, coalesce(gi.view, gd.view)::int AS view, v.prev_ms, v.next_ms,
+                coalesce(v.description, 'invalid schedule') AS description, coalesce(v.failed, true) AS failed,
+                CASE WHEN NOT v.failed AND v.prev_ms > b.since_ms THEN v.prev_ms END AS expected_ms
+           FROM base b
+           LEFT JOIN g gi ON gi.since_ms IS NULL AND gi.schedule_json = b.schedule_json
+           LEFT JOIN g gd ON gd.since_ms IS NOT NULL AND gd.schedule_json = b.schedule_json AND gd.since_ms = b.since_ms
+           LEFT JOIN v ON v.view = coalesce(gi.view, gd.view)
+       ), lagged AS (
+         SELECT x.*,
+                CASE WHEN x.paused OR x.expected_ms IS NULL THEN NULL
+                     ELSE floor(greatest(0, CASE WHEN x.last_run_ms >= x.expected_ms THEN x.last_run_ms ELSE $9 END
+                                            - x.expected_ms) / 60000)
+                END AS lag_minutes
+           FROM viewed x
+       ), rows AS (
+         SELECT l.*,
+                CASE WHEN l.lag_minutes IS NULL THEN 'none' WHEN l.lag_minutes < $10 THEN 'green' ELSE 'amber' END
+                  AS lag_level,
+                (l.failed OR l.schedule_error IS NOT NULL) AS has_error
+           FROM lagged l
+       ), counts AS (
+         SELECT count(*) FILTER (WHERE lag_level = 'green')::int AS on_time,
+                count(*) FILTER (WHERE lag_level = 'amber')::int AS late,
+                count(*) FILTER (WHERE paused)::int AS paused,
+                count(*) FILTER (WHERE has_error)::int AS errors,
+                count(*)::int AS total,
+                (SELECT count(*) FROM rows ${matching})::int AS matching
+           FROM rows
+       ), page AS (
+         SELECT *, ${sortKey} AS sort_key
+           FROM rows
+          ${pageWhere.length > 0 ? `WHERE ${pageWhere.join(' AND ')}` : ''}
+          ORDER BY ${order}
+          ${limit}
+       )
+       SELECT c.on_time, c.late, c.paused AS paused_count, c.errors, c.total, c.matching,
+              p.id, p.name, p.paused, p.schedule_json, p.schedule_error, p.last_run_status, p.last_run_ms,
+              p.since_ms, p.view, p.expected_ms, p.lag_minutes, p.lag_level, p.sort_key
+         FROM counts c
+         LEFT JOIN page p ON true
+        ORDER BY ${outerOrder}`,
+      params,
+    );
+    const first = raw[0];
+    return {
+      counts: {
+        onTime: first.on_time,
+        late: first.late,
+        paused: first.paused_count,
+        errors: first.errors,
+        total: first.total,
+        matching: first.matching,
+      },
+      rows: raw
+        .filter((row) => row.id !== null)
+        .map((row) => row as StatusPageRow),
+    };
+  }
+}
+
+/** The engine's evaluation of one distinct fire sequence, at the request's clock. */
+export interface StatusView {
+  /** Latest fire at or before now (epoch ms), or null. */
+  previousMs: number | null;
+  /** First fire after now, or null (none, or the schedule failed). */
+  nextMs: number | null;
+  description: string;
+  failed: boolean;
+}
+
+export interface StatusPageInput {
+  views: StatusView[];
+  /**
+   * Which view (1-based index into `views`) each schedule text maps to; `sinceMs` null when the schedule does not
+   * depend on when it began, else one entry per start instant.
+   */
+  scheduleViews: {
+    scheduleJson: string;
+    sinceMs: number | null;
+    view: number;
+  }[];
+  nowMs: number;
+  lagThresholdMinutes: number;
+  /** Absent: every row, in name order. */
+  page?: {
+    limit: number;
+    offset: number;
+    sort: SchedulerStatusSort;
+    order: 'asc' | 'desc';
+    filters: StatusFilters;
+    cursor: StatusCursor | null;
+  };
+}
+
+export interface StatusCountsRow {
+  onTime: number;
+  late: number;
+  paused: number;
+  errors: number;
+  total: number;
+  /** Rows that pass the filters. */
+  matching: number;
+}
+
+export interface StatusPageRow {
+  id: string;
+  name: string;
+  paused: boolean;
+  schedule_json: string;
+  schedule_error: string | null;
+  last_run_status: RunStatus | null;
+  last_run_ms: number | null;
+  since_ms: number | null;
+  /** 1-based index into the input's views; null when the schedule was not among them (created meanwhile). */
+  view: number | null;
+  expected_ms: number | null;
+  lag_minutes: number | null;
+  lag_level: LagLevel;
+  /** The row's value of the sort key (text, or a number with ±Infinity for nulls): the next page's cursor. */
+  sort_key: string | number;
+}
+
+interface StatusPageRawRow extends Omit<StatusPageRow, 'id'> {
+  id: string | null;
+  on_time: number;
+  late: number;
+  paused_count: number;
+  errors: number;
+  total: number;
+  matching: number;
+}
+
+/** The ORDER BY value of a sort: never null (nulls become ±Infinity so they come last in either direction). */
+function sortKeySql(sort: SchedulerStatusSort, desc: boolean): string {
+  const missing = desc ? `'-Infinity'::float8` : `'Infinity'::float8`;
+  switch (sort) {
+    case 'name':
+      return 'name';
+    case 'schedule':
+      return 'description';
+    case 'lastRun':
+      return `coalesce(last_run_ms, ${missing})`;
+    case 'lag':
+      return `coalesce(lag_minutes::float8, ${missing})`;
+    case 'nextFire':
+      return `coalesce(next_ms, ${missing})`;
   }
 }
 
