@@ -97,7 +97,8 @@ export function runBundle(
 /** HS256 tenant JWT, the same claims as the CLI's `token` command (signTenantToken). */
 export async function mintToken(tenantId, ttlSeconds = 7200) {
   const { SignJWT } = require('jose');
-  return new SignJWT({ tenant_id: tenantId })
+  // admin: the perf scripts create pipelines and queue runs (writes need editor or admin, DESIGN §12).
+  return new SignJWT({ tenant_id: tenantId, role: 'admin' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject('flow-perf')
     .setIssuedAt()

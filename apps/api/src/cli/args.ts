@@ -1,3 +1,5 @@
+import { ROLES, type Role } from '@flow/contracts';
+
 /** Minimal argv parsing for the CLI: positionals and `--flag value` / `--flag=value` options. */
 export interface ParsedArgs {
   positionals: string[];
@@ -47,6 +49,12 @@ export function positiveInteger(
       `--${name} "${value}": expected an integer from 1 to ${max}`,
     );
   return parsed;
+}
+
+/** `--role`: one of the roles of DESIGN §12. */
+export function parseRole(value: string): Role {
+  if ((ROLES as readonly string[]).includes(value)) return value as Role;
+  throw new CliError(`--role "${value}": expected one of ${ROLES.join(', ')}`);
 }
 
 /** A usage error: printed without a stack, exit code 2. */

@@ -15,7 +15,13 @@ import { signTenantToken, TenantsService } from '@flow/api/tenancy';
 import { AppModule } from '../app/app.module';
 import { resolveConsoleDir, serveConsole } from '../app/console-static';
 import { openRuntime, type Runtime } from '../app/runtime';
-import { CliError, parseArgs, parseTtl, positiveInteger } from './args';
+import {
+  CliError,
+  parseArgs,
+  parseRole,
+  parseTtl,
+  positiveInteger,
+} from './args';
 import { DEMO_TENANT_SLUG, seedDemo } from './demo-seed';
 import { PERF_SEED_DEFAULTS, seedPerf } from './perf-seed';
 
@@ -25,7 +31,8 @@ const USAGE = `Usage: flow <command>
   migrate                                 apply database migrations and exit
   tenant create <slug> [--name N] [--timezone Z]
                                           create a tenant and its schema; prints {"id","slug"}
-  token --tenant <slug> [--ttl 1h]        print a tenant JWT (HS256, AUTH_JWT_SECRET)
+  token --tenant <slug> [--role editor] [--ttl 1h]
+                                          print a tenant JWT (HS256, AUTH_JWT_SECRET); role viewer|editor|admin
   seed demo                               the demo tenant, its tables and ~25 pipelines
   seed perf [--tenants 10] [--pipelines 1000] [--rows 100000] [--history 5] [--all-scheduled] [--no-runs]
                                           the perf dataset (tenants perf-01…); prints the tenants as JSON`;
@@ -79,8 +86,11 @@ export async function runCli(
       case 'token': {
         const slug = options.get('tenant');
         if (!slug)
-          throw new CliError('usage: token --tenant <slug> [--ttl 1h]');
+          throw new CliError(
+            'usage: token --tenant <slug> [--role editor] [--ttl 1h]',
+          );
         const ttl = parseTtl(options.get('ttl') ?? '1h');
+        const role = parseRole(options.get('role') ?? 'editor');
         const token = await withContext(config, async (app, runtime) => {
           const tenant = await app.get(TenantsService).findBySlug(slug);
           if (!tenant)
@@ -91,7 +101,10 @@ export async function runCli(
             throw new CliError(
               'token needs AUTH_JWT_SECRET (with AUTH_JWKS_URL your identity provider issues tokens)',
             );
-          return signTenantToken(runtime.config.authJwtSecret, tenant.id, ttl);
+          return signTenantToken(runtime.config.authJwtSecret, tenant.id, ttl, {
+            role,
+            roleClaim: runtime.config.authRoleClaim,
+          });
         });
         process.stdout.write(`${token}\n`);
         return 0;
@@ -269,7 +282,11 @@ async function serve(config: FlowConfig): Promise<void> {
       runtime.config.authJwtSecret as string,
       tenant.id,
       24 * 3600,
-      'flow-dev',
+      {
+        subject: 'flow-dev',
+        role: 'admin',
+        roleClaim: runtime.config.authRoleClaim,
+      },
     );
     process.stdout.write(
       [
@@ -277,7 +294,7 @@ async function serve(config: FlowConfig): Promise<void> {
         `Flow is running (embedded PostgreSQL in ${runtime.config.dataDir}/)`,
         `  Console:     ${origin}/data/scheduler#token=${token}`,
         `  API:         ${origin}/api/v1   (OpenAPI: ${origin}/api/docs)`,
-        `  Tenant:      ${DEMO_TENANT_SLUG} (id ${tenant.id}); the token is valid for 24 h`,
+        `  Tenant:      ${DEMO_TENANT_SLUG} (id ${tenant.id}); the token (role admin) is valid for 24 h`,
         `  Token:       ${token}`,
         `  CRON_SECRET: ${runtime.config.cronSecret}`,
         `  Tick:        curl -H "Authorization: Bearer ${runtime.config.cronSecret}" ${origin}/api/v1/cron/flow-scheduler-tick`,

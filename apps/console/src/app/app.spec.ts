@@ -54,20 +54,26 @@ describe(App.name, () => {
     ]);
   });
 
-  it("shows the tenant's name from the api and the token's role", async () => {
+  it("shows the tenant's name and the role as the api reads them", async () => {
     const { fixture, el, http } = create(editorToken);
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="role"]')?.textContent?.trim()).toBe(
+      'editor',
+    );
+    // The api's answer wins (it reads the configured claim of the verified token).
     http.expectOne(TENANT_URL).flush({
       id: 't',
       slug: 'acme',
       name: 'Acme Corporation',
       timezone: 'Europe/Berlin',
+      role: 'admin',
     });
     await fixture.whenStable();
     const tenant = el.querySelector('[data-testid="tenant-name"]');
     expect(tenant?.textContent?.trim()).toBe('Acme Corporation');
     expect(tenant?.getAttribute('title')).toContain('acme');
     expect(el.querySelector('[data-testid="role"]')?.textContent?.trim()).toBe(
-      'editor',
+      'admin',
     );
   });
 

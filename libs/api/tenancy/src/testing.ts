@@ -8,6 +8,7 @@ import {
   type FlowConfig,
 } from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
+import type { Role } from '@flow/contracts';
 import { createTestDatabase, type TestDatabase } from '@flow/api/db/testing';
 
 import { signTenantToken } from './lib/jwt-verifier';
@@ -23,7 +24,12 @@ export interface TestApp {
   db: TestDatabase;
   config: FlowConfig;
   createTenant(slug: string, timezone?: string): Promise<TenantContext>;
-  tokenFor(tenant: { id: string }, ttlSeconds?: number): Promise<string>;
+  /** A token of the tenant; `editor` unless a role is given (null: no role claim, i.e. a viewer). */
+  tokenFor(
+    tenant: { id: string },
+    ttlSeconds?: number,
+    role?: Role | null,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -65,8 +71,12 @@ export async function createTestApp(
         await app.get(TenantsService).create({ slug, name: slug, timezone })
       ).tenant;
     },
-    tokenFor(tenant, ttlSeconds = 3600) {
-      return signTenantToken(TEST_JWT_SECRET, tenant.id, ttlSeconds, 'test');
+    tokenFor(tenant, ttlSeconds = 3600, role = 'editor') {
+      return signTenantToken(TEST_JWT_SECRET, tenant.id, ttlSeconds, {
+        subject: 'test',
+        role,
+        roleClaim: config.authRoleClaim,
+      });
     },
     async close() {
       await app.close();

@@ -24,6 +24,8 @@ export interface FlowConfig {
   /** Issue and check `iss`/`aud` only when set. */
   authIssuer: string | null;
   authAudience: string | null;
+  /** The JWT claim that carries the caller's role (DESIGN §12); e.g. a namespaced `https://example.com/role`. */
+  authRoleClaim: string;
   schedulerInternalTick: boolean;
   workerEnabled: boolean;
   workerConcurrency: number;
@@ -58,6 +60,19 @@ const LOG_LEVELS: readonly LogLevel[] = [
   'silent',
 ];
 const MIN_SECRET_LENGTH = 16;
+/** A claim name: letters, digits and `_ - . : /` (namespaced claims are URLs). */
+const CLAIM_NAME = /^[A-Za-z0-9_.:/-]{1,200}$/;
+/** Claims with a meaning of their own: a role read from one of them would be a misconfiguration. */
+const RESERVED_CLAIMS = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'tenant_id',
+];
 
 type Env = Record<string, string | undefined>;
 
@@ -127,6 +142,18 @@ class EnvReader {
     }
   }
 
+  claimName(name: string, fallback: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!CLAIM_NAME.test(value) || RESERVED_CLAIMS.includes(value)) {
+      this.problems.push(
+        `${name}="${value}": expected a JWT claim name (letters, digits, _ - . : /) other than ${RESERVED_CLAIMS.join(', ')}`,
+      );
+      return fallback;
+    }
+    return value;
+  }
+
   secret(name: string): string | null {
     const value = this.raw(name);
     if (value !== undefined && value.length < MIN_SECRET_LENGTH) {
@@ -153,6 +180,7 @@ export function loadConfig(env: Env): FlowConfig {
     authJwksUrl: read.url('AUTH_JWKS_URL', ['https:', 'http:']),
     authIssuer: read.optional('AUTH_ISSUER'),
     authAudience: read.optional('AUTH_AUDIENCE'),
+    authRoleClaim: read.claimName('AUTH_ROLE_CLAIM', 'role'),
     schedulerInternalTick: read.boolean('SCHEDULER_INTERNAL_TICK', embedded),
     workerEnabled: read.boolean('WORKER_ENABLED', true),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),

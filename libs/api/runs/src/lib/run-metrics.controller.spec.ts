@@ -256,7 +256,7 @@ describe(NodeMetricsController.name, () => {
   });
 
   describe('GET /tenant', () => {
-    it("answers the caller's own tenant", async () => {
+    it("answers the caller's own tenant and role", async () => {
       const response = await get('/api/v1/tenant');
       expect(response.statusCode).toBe(200);
       expect(response.json<TenantResponse>()).toEqual({
@@ -264,6 +264,7 @@ describe(NodeMetricsController.name, () => {
         slug: 'acme',
         name: acme.name,
         timezone: acme.timezone,
+        role: 'editor',
       });
       expect(
         (await get('/api/v1/tenant', otherToken)).json<TenantResponse>().slug,

@@ -7,12 +7,15 @@ import {
 } from 'jose';
 
 import { FLOW_CONFIG, isUuid, type FlowConfig } from '@flow/api/core';
+import { ROLES, type Role } from '@flow/contracts';
 
 export class InvalidTokenError extends Error {}
 
 export interface VerifiedTenantClaims {
   tenantId: string;
   subject: string | null;
+  /** From the AUTH_ROLE_CLAIM claim; a token without it is a viewer (least privilege). */
+  role: Role;
 }
 
 /** A verified token is trusted again for at most this long (and never past its `exp`): rotated keys take effect soon. */
@@ -89,10 +92,22 @@ export class JwtVerifier {
       claims: {
         tenantId: tenantId.toLowerCase(),
         subject: typeof payload['sub'] === 'string' ? payload['sub'] : null,
+        role: readRole(payload, this.config.authRoleClaim),
       },
       expiresAt: Number(payload['exp']) * 1000,
     };
   }
+}
+
+/** Absent → viewer; a value that is not a role is refused rather than guessed (a typo must not grant or hide rights). */
+function readRole(payload: Record<string, unknown>, claim: string): Role {
+  const value = payload[claim];
+  if (value === undefined) return 'viewer';
+  if (typeof value === 'string' && (ROLES as readonly string[]).includes(value))
+    return value as Role;
+  throw new InvalidTokenError(
+    `claim ${claim} must be one of ${ROLES.join(', ')}`,
+  );
 }
 
 function describeJoseError(error: unknown): string {
@@ -111,14 +126,30 @@ function describeJoseError(error: unknown): string {
   }
 }
 
+export interface TenantTokenOptions {
+  /** `sub`; default `flow-cli`. */
+  subject?: string;
+  /** The role claim's value; null leaves the claim out (the token is then a viewer's). Default `editor`. */
+  role?: Role | null;
+  /** The claim's name (AUTH_ROLE_CLAIM); default `role`. */
+  roleClaim?: string;
+}
+
 /** Mints HS256 tenant tokens (the CLI's `token` command and tests). */
 export async function signTenantToken(
   secret: string,
   tenantId: string,
   ttlSeconds: number,
-  subject = 'flow-cli',
+  {
+    subject = 'flow-cli',
+    role = 'editor',
+    roleClaim = 'role',
+  }: TenantTokenOptions = {},
 ): Promise<string> {
-  return new SignJWT({ tenant_id: tenantId })
+  return new SignJWT({
+    tenant_id: tenantId,
+    ...(role === null ? {} : { [roleClaim]: role }),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(subject)
     .setIssuedAt()

@@ -1,5 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 
+import type { Role } from '@flow/contracts';
+
 /** The authenticated tenant of a request, attached by the TenantGuard. */
 export interface TenantContext {
   id: string;
@@ -10,8 +12,15 @@ export interface TenantContext {
   schema: string;
 }
 
+/** Who sent the request: the token's `sub` (null when it has none) and role. */
+export interface CallerContext {
+  subject: string | null;
+  role: Role;
+}
+
 export interface RequestWithTenant {
   tenant?: TenantContext;
+  caller?: CallerContext;
 }
 
 /**
@@ -27,5 +36,18 @@ export const CurrentTenant = createParamDecorator(
       );
     }
     return request.tenant;
+  },
+);
+
+/** Injects the request's caller (subject and role), attached by the TenantGuard with the tenant. */
+export const CurrentCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): CallerContext => {
+    const request = context.switchToHttp().getRequest<RequestWithTenant>();
+    if (!request.caller) {
+      throw new Error(
+        '@CurrentCaller() used on a route that the TenantGuard did not authorise for a tenant',
+      );
+    }
+    return request.caller;
   },
 );
