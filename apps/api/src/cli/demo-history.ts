@@ -173,6 +173,7 @@ function outputOf(
 ): NodeMetrics {
   switch (node.type) {
     case 'source':
+    case 'stream':
     case 'select':
     case 'target':
       return { rows: rowsIn };

@@ -2,7 +2,8 @@
 export interface RunContext {
   tenantId: string;
   pipelineId: string;
-  runId: string;
+  /** Null for a stream batch: its letters carry the message's partition and sequence instead. */
+  runId: string | null;
   /** Trusted code's `name` or `schema.name` of the dead-letter table, e.g. `public.dead_letters`. */
   deadLetterTable: string;
   /**
@@ -10,4 +11,8 @@ export interface RunContext {
    * Every source must have a key; check with `planReplay` first.
    */
   replay?: { deadLetterIds: readonly string[] };
+  /**
+   * A stream batch: the JSON text of an array of message objects that every `stream` source reads (default `[]`).
+   */
+  streamBatch?: string;
 }

@@ -1,6 +1,7 @@
 import type { FieldError } from '@flow/contracts';
 
 import { IrValidationError } from './errors';
+import { NODE_TYPE_NAMES } from './nodes/registry';
 import { assertValidIr, validateIr } from './validate-ir';
 
 const IDENT = 'must be an identifier matching ^[a-z_][a-z0-9_]{0,62}$';
@@ -401,8 +402,7 @@ describe('validateIr', () => {
         { path: 'ir.nodes[2].onFail', message: 'must be one of dlq, fail' },
         {
           path: 'ir.nodes[4].type',
-          message:
-            'must be one of source, filter, select, aggregate, join, validate, target',
+          message: `must be one of ${NODE_TYPE_NAMES.join(', ')}`,
         },
       ],
     ],

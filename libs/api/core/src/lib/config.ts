@@ -37,6 +37,14 @@ export interface FlowConfig {
   consoleDir: string | null;
   /** When false, `/metrics` needs the CRON_SECRET bearer. */
   metricsPublic: boolean;
+  /** `FLOW_STREAMING_ENABLED`: stream sources are accepted and the stream worker runs in-process (DESIGN §16). */
+  streamingEnabled: boolean;
+  /** The NATS server(s) with JetStream, e.g. `nats://127.0.0.1:4222`. */
+  natsUrl: string;
+  /** A micro-batch holds at most this many messages… */
+  streamBatchMax: number;
+  /** …or what arrived within this many milliseconds. */
+  streamBatchMs: number;
 }
 
 export class ConfigError extends Error {
@@ -194,6 +202,10 @@ export function loadConfig(env: Env): FlowConfig {
     ),
     consoleDir: read.optional('CONSOLE_DIR'),
     metricsPublic: read.boolean('METRICS_PUBLIC', true),
+    streamingEnabled: read.boolean('FLOW_STREAMING_ENABLED', false),
+    natsUrl: read.url('NATS_URL', ['nats:', 'tls:']) ?? 'nats://127.0.0.1:4222',
+    streamBatchMax: read.integer('STREAM_BATCH_MAX', 2000, 1, 50_000),
+    streamBatchMs: read.integer('STREAM_BATCH_MS', 200, 1, 60_000),
   };
   if (config.authJwtSecret && config.authJwksUrl) {
     read.problems.push(

@@ -1,13 +1,21 @@
 import {
   ConflictException,
+  Inject,
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
 
-import { isUuid, parsePageLimit, ValidationFailedError } from '@flow/api/core';
+import {
+  FLOW_CONFIG,
+  isUuid,
+  parsePageLimit,
+  ValidationFailedError,
+  type FlowConfig,
+} from '@flow/api/core';
 import type { TenantContext } from '@flow/api/tenancy';
 import {
   PIPELINE_NAME_MAX_LENGTH,
+  type FieldError,
   type PipelineIr,
   type PipelineListResponse,
   type PipelineResponse,
@@ -51,6 +59,7 @@ export class PipelinesService {
   constructor(
     private readonly pipelines: PipelinesRepository,
     private readonly catalog: CatalogService,
+    @Inject(FLOW_CONFIG) private readonly config: FlowConfig,
   ) {}
 
   async list(
@@ -195,6 +204,10 @@ export class PipelinesService {
     tenant: TenantContext,
     ir: PipelineIr,
   ): Promise<void> {
+    if (!this.config.streamingEnabled) {
+      const streams = streamingOffErrors(ir);
+      if (streams.length > 0) throw new ValidationFailedError(streams);
+    }
     const catalog = await this.catalog.get(tenant.schema);
     try {
       compileRun(ir, catalog, {
@@ -222,6 +235,21 @@ export class PipelinesService {
     if (!row) throw pipelineNotFound();
     return row;
   }
+}
+
+/** Stream sources while streaming is off (DESIGN §16): one error per node, at its `type`. */
+function streamingOffErrors(ir: PipelineIr): FieldError[] {
+  return ir.nodes.flatMap((node, i) =>
+    node.type === 'stream'
+      ? [
+          {
+            path: `ir.nodes[${i}].type`,
+            message:
+              'streaming is off: stream sources need FLOW_STREAMING_ENABLED=true (and a NATS server at NATS_URL)',
+          },
+        ]
+      : [],
+  );
 }
 
 function toSummary(row: PipelineListRow): PipelineSummary {

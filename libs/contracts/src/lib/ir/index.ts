@@ -6,5 +6,6 @@ export * from './node-registry';
 export * from './pipeline-ir';
 export * from './select';
 export * from './source';
+export * from './stream';
 export * from './target';
 export * from './validate';

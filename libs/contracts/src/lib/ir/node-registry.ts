@@ -6,6 +6,7 @@ import { FilterNodeSchema } from './filter';
 import { JoinNodeSchema } from './join';
 import { SelectNodeSchema } from './select';
 import { SourceNodeSchema } from './source';
+import { StreamNodeSchema } from './stream';
 import { TargetNodeSchema } from './target';
 import { ValidateNodeSchema } from './validate';
 
@@ -21,6 +22,7 @@ export const IR_NODE_SCHEMAS = {
   join: JoinNodeSchema,
   validate: ValidateNodeSchema,
   target: TargetNodeSchema,
+  stream: StreamNodeSchema,
 } as const;
 
 type NodeSchemas = typeof IR_NODE_SCHEMAS;

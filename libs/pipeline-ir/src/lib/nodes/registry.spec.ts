@@ -59,8 +59,7 @@ describe('validateNode', () => {
     expect(validateNode({ id: 'x', type: 'file' }, 'n')).toEqual([
       {
         path: 'n.type',
-        message:
-          'must be one of source, filter, select, aggregate, join, validate, target',
+        message: `must be one of ${NODE_TYPE_NAMES.join(', ')}`,
       },
     ]);
     expect(

@@ -7,6 +7,7 @@ import { joinNode } from './join';
 import type { NodeRole, NodeType } from './node-type';
 import { selectNode } from './select';
 import { sourceNode } from './source';
+import { streamNode } from './stream';
 import { targetNode } from './target';
 import { validateNode } from './validate';
 
@@ -25,6 +26,7 @@ export const NODE_TYPES = {
   join: joinNode,
   validate: validateNode,
   target: targetNode,
+  stream: streamNode,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry's own detail type
 } satisfies { [T in IrNodeType]: NodeType<NodeOfType<T>, any> };
 

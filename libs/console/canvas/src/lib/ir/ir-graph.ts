@@ -6,6 +6,7 @@ import type { Graph, GraphEdge, GraphNode } from '../graph/graph';
 export function irInputs(node: IrNode): { input: string; port: string }[] {
   switch (node.type) {
     case 'source':
+    case 'stream':
       return [];
     case 'join':
       return [
@@ -24,6 +25,8 @@ export function describeIrNode(node: IrNode): string {
   switch (node.type) {
     case 'source':
       return node.table;
+    case 'stream':
+      return `${node.stream} · ${node.subject}.* (${node.partitions})`;
     case 'filter':
       return plural(node.where.length, 'condition');
     case 'select':
