@@ -17,6 +17,7 @@ import type {
 } from '@flow/contracts';
 
 import { readE2eEnv } from './support/e2e-env';
+import { expectedPath } from './support/lineage-path';
 
 // The demo tenant (seeded by the global setup with `seed demo`): pipelines of several IR shapes, 30 runs of history
 // each with per-node metrics, and a lineage four levels deep. Every expectation is read from the api, not written here.
@@ -349,30 +350,6 @@ test("another tenant's pipeline is a not-found page", async ({
   await expect(page.getByTestId('ir-canvas')).toHaveCount(0);
   await screenshot(page, 'pipeline-not-found');
 });
-
-/** Every table upstream and downstream of `table` in the api's lineage (its own walk, not the console's). */
-function expectedPath(lineage: LineageResponse, table: string): string[] {
-  const walk = (
-    next: (edge: LineageResponse['edges'][number]) => [string, string],
-  ) => {
-    const seen = new Set([table]);
-    const queue = [table];
-    while (queue.length > 0) {
-      const current = queue.shift() as string;
-      for (const edge of lineage.edges) {
-        const [from, to] = next(edge);
-        if (from === current && !seen.has(to)) {
-          seen.add(to);
-          queue.push(to);
-        }
-      }
-    }
-    return seen;
-  };
-  const down = walk((edge) => [edge.from, edge.to]);
-  const up = walk((edge) => [edge.to, edge.from]);
-  return [...new Set([...down, ...up])].sort();
-}
 
 test('lineage: a row click highlights exactly the upstream and downstream tables, a graph node click selects its row', async ({
   page,

@@ -14,6 +14,8 @@ export interface E2eEnv {
   tenantB: E2eTenant;
   /** The demo tenant (`seed demo`): pipelines of several IR shapes, run history with per-node metrics, lineage. */
   demo: E2eTenant;
+  /** A tenant of its own for the 500-table lineage (lineage-scale.spec.ts creates its pipelines). */
+  lineage: E2eTenant;
   /** Names seeded for tenant A, by role. */
   pipelines: {
     onTime: string;

@@ -98,14 +98,16 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
       });
       return stdout.trim();
     };
-    const [slugA, slugB] = ['e2e-acme', 'e2e-beta'];
+    const [slugA, slugB, slugLineage] = ['e2e-acme', 'e2e-beta', 'e2e-lineage'];
     await Promise.all([
       cli('tenant', 'create', slugA, '--timezone', 'Europe/Berlin'),
       cli('tenant', 'create', slugB, '--timezone', 'UTC'),
+      cli('tenant', 'create', slugLineage, '--timezone', 'UTC'),
     ]);
-    const [tokenA, tokenB] = await Promise.all([
+    const [tokenA, tokenB, tokenLineage] = await Promise.all([
       cli('token', '--tenant', slugA, '--ttl', '2h'),
       cli('token', '--tenant', slugB, '--ttl', '2h'),
+      cli('token', '--tenant', slugLineage, '--ttl', '2h'),
     ]);
 
     // The demo tenant, as `npm start` seeds it: what the pipelines, canvas, drawer and lineage pages are tested on.
@@ -121,6 +123,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
       tenantA: { slug: slugA, token: tokenA },
       tenantB: { slug: slugB, token: tokenB },
       demo: { slug: 'demo', token: demoToken },
+      lineage: { slug: slugLineage, token: tokenLineage },
       pipelines: SEEDED_PIPELINES,
     };
     process.env[E2E_ENV_VARIABLE] = JSON.stringify(e2eEnv);

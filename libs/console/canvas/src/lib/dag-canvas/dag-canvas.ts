@@ -37,6 +37,8 @@ const MIN_ZOOM = 0.05;
 /** Fitting never enlarges a small graph past this (a three-node pipeline stays card-sized). */
 const MAX_FIT_ZOOM = 1.2;
 const FIT_PADDING_PX = 24;
+/** Below this zoom a virtualised ngx-vflow draws grey placeholders instead of the nodes (its default threshold). */
+const VIRTUALIZATION_ZOOM_THRESHOLD = 0.5;
 
 /**
  * A directed graph laid out left to right (dagre) and drawn with ngx-vflow: pan by dragging the background, zoom
@@ -99,6 +101,13 @@ export class DagCanvasComponent {
       if (!flow || !placed || placed === this.fittedGraph) return;
       this.fittedGraph = placed;
       requestAnimationFrame(() => this.fit());
+    });
+    // Bring each new highlight into view: on a large graph fitted whole, the path would otherwise be placeholders.
+    effect(() => {
+      const highlight = this.highlight();
+      if (!highlight || !this.flow() || !this.placed()) return;
+      const focus = untracked(() => this.selectedId());
+      requestAnimationFrame(() => this.frame(highlight.nodes, focus));
     });
   }
 
@@ -171,6 +180,51 @@ export class DagCanvasComponent {
       x: (width - placed.width * zoom) / 2,
       y: (height - placed.height * zoom) / 2,
       zoom,
+    });
+  }
+
+  /**
+   * Shows the nodes `ids` if they are not all in view already: the whole set when it fits at a zoom where nodes are
+   * drawn as cards, else centred on `focus` (the selected node) at that zoom.
+   */
+  private frame(ids: ReadonlySet<string>, focus: string | null): void {
+    const flow = this.flow();
+    const placed = this.placed();
+    const { clientWidth: width, clientHeight: height } =
+      this.host.nativeElement;
+    if (!flow || !placed || width === 0 || height === 0) return;
+    const nodes = placed.nodes.filter((node) => ids.has(node.id));
+    if (nodes.length === 0) return;
+    const left = Math.min(...nodes.map((node) => node.x));
+    const top = Math.min(...nodes.map((node) => node.y));
+    const right = Math.max(...nodes.map((node) => node.x + node.width));
+    const bottom = Math.max(...nodes.map((node) => node.y + node.height));
+    const readableZoom = this.optimization().virtualization
+      ? VIRTUALIZATION_ZOOM_THRESHOLD
+      : MIN_ZOOM;
+    const { x, y, zoom } = flow.viewport();
+    const inView =
+      zoom >= readableZoom &&
+      left * zoom + x >= 0 &&
+      top * zoom + y >= 0 &&
+      right * zoom + x <= width &&
+      bottom * zoom + y <= height;
+    if (inView) return;
+    const fitZoom = Math.min(
+      MAX_FIT_ZOOM,
+      (width - 2 * FIT_PADDING_PX) / Math.max(right - left, 1),
+      (height - 2 * FIT_PADDING_PX) / Math.max(bottom - top, 1),
+    );
+    const focused =
+      fitZoom < readableZoom && focus ? this.nodeOf(focus) : undefined;
+    const [centreX, centreY] = focused
+      ? [focused.x + focused.width / 2, focused.y + focused.height / 2]
+      : [(left + right) / 2, (top + bottom) / 2];
+    const target = Math.max(readableZoom, fitZoom);
+    flow.viewportTo({
+      x: width / 2 - centreX * target,
+      y: height / 2 - centreY * target,
+      zoom: target,
     });
   }
 
