@@ -1,24 +1,18 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 
+import { Endpoint } from '@flow/api/core';
 import { TickHealthService } from '@flow/api/scheduler';
 import { Public } from '@flow/api/tenancy';
+import {
+  LiveResponseSchema,
+  ReadyResponseSchema,
+  type LiveResponse,
+  type ReadyResponse,
+} from '@flow/contracts';
 
 const READY_QUERY_TIMEOUT_MS = 2_000;
-
-export interface ReadyResponse {
-  status: 'ok';
-  checks: { database: 'up' };
-  lastTickAt: string | null;
-  /** The dead-man switch: no tick for over two minutes is a warning, not unreadiness (the api still serves). */
-  warnings: string[];
-}
 
 @ApiTags('health')
 @Public()
@@ -31,13 +25,25 @@ export class HealthController {
 
   /** The process is up (no dependencies checked: a database outage must not get the process restarted). */
   @Get('live')
-  live(): { status: 'ok' } {
+  @Endpoint({
+    summary: 'Liveness: the process is up (no dependency checked)',
+    security: 'public',
+    response: LiveResponseSchema,
+  })
+  live(): LiveResponse {
     return { status: 'ok' };
   }
 
   /** Ready to serve: the database answers within 2 s (503 otherwise). */
   @Get('ready')
-  @HttpCode(200)
+  @Endpoint({
+    summary: 'Readiness: the database answers within 2 s',
+    security: 'public',
+    response: ReadyResponseSchema,
+    errors: {
+      503: 'The database did not answer within 2 s (`details[0].path` is `checks.database`).',
+    },
+  })
   async ready(): Promise<ReadyResponse> {
     try {
       const health = await withTimeout(

@@ -6,7 +6,7 @@ import {
   FastifyAdapter,
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { RawServerDefault } from 'fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 
@@ -15,9 +15,33 @@ import {
   type NotFoundFallback,
 } from './all-exceptions.filter';
 import type { FlowConfig } from './config';
+import { buildOpenApiDocument, type OpenApiBuild } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** A route as Fastify registered it (HEAD twins of GET routes left out). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const appRoutes = new WeakMap<object, RegisteredRoute[]>();
+const appDocuments = new WeakMap<object, OpenApiBuild>();
+
+/** Every route the app registered on Fastify (the contract spec checks each one is in the OpenAPI document). */
+export function registeredRoutes(
+  app: NestFastifyApplication,
+): RegisteredRoute[] {
+  return appRoutes.get(app) ?? [];
+}
+
+/** The OpenAPI document the app serves at `/api/docs-json`, with the declaration behind each operation. */
+export function openApiOf(
+  app: NestFastifyApplication,
+): OpenApiBuild | undefined {
+  return appDocuments.get(app);
+}
 
 export interface HttpAppOptions {
   logger?: false | NestLogLevel[];
@@ -84,6 +108,19 @@ export async function createHttpApp(
       bufferLogs: structuredLogs,
     },
   );
+  const routes: RegisteredRoute[] = [];
+  appRoutes.set(app, routes);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method)
+        ? route.method
+        : [route.method];
+      for (const method of methods)
+        if (method !== 'HEAD')
+          routes.push({ method, url: route.url ?? route.path });
+    });
   // The root module imports `loggingModule(config)` when structured logs are wanted (production).
   if (structuredLogs) app.useLogger(app.get(PinoNestLogger));
   app
@@ -97,18 +134,13 @@ export async function createHttpApp(
   app.useGlobalFilters(new AllExceptionsFilter(options.configure?.(app)));
   app.enableShutdownHooks();
   if (options.openApi !== false) {
-    const document = SwaggerModule.createDocument(
+    const build = buildOpenApiDocument(app);
+    appDocuments.set(app, build);
+    SwaggerModule.setup(
+      'api/docs',
       app,
-      new DocumentBuilder()
-        .setTitle('Flow control plane')
-        .setDescription(
-          'Pipelines, scheduler tick and status, runs, lineage. Tenant routes take `Authorization: Bearer <JWT>`.',
-        )
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
+      build.document as unknown as OpenAPIObject,
     );
-    SwaggerModule.setup('api/docs', app, document);
   }
   await app.init();
   return app;

@@ -1,18 +1,23 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 
+import { Endpoint } from '@flow/api/core';
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
-import type { LineageResponse } from '@flow/contracts';
+import { LineageResponseSchema, type LineageResponse } from '@flow/contracts';
 
 import { LineageService } from './lineage.service';
 
 @ApiTags('lineage')
-@ApiBearerAuth()
 @Controller('lineage')
 export class LineageController {
   constructor(private readonly lineage: LineageService) {}
 
   @Get()
+  @Endpoint({
+    summary: 'Tables and the pipelines between them, with live row counts',
+    security: 'tenant',
+    response: LineageResponseSchema,
+  })
   get(@CurrentTenant() tenant: TenantContext): Promise<LineageResponse> {
     return this.lineage.get(tenant);
   }

@@ -3,31 +3,49 @@ import {
   Controller,
   Delete,
   Get,
-  HttpCode,
   Param,
   Patch,
   Post,
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 
+import { Endpoint } from '@flow/api/core';
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
-import type {
-  PipelineIr,
-  PipelineListResponse,
-  PipelineResponse,
+import {
+  CreatePipelineRequestSchema,
+  PipelineIdParamsSchema,
+  PipelineIrSchema,
+  PipelineListQuerySchema,
+  PipelineListResponseSchema,
+  PipelineResponseSchema,
+  UpdatePipelineRequestSchema,
+  type PipelineIr,
+  type PipelineListResponse,
+  type PipelineResponse,
 } from '@flow/contracts';
 
 import { PipelinesService } from './pipelines.service';
 
+const NOT_FOUND = 'No pipeline with this id in the caller’s tenant.';
+const IR_INVALID =
+  'The body breaks a rule (JSON Schema or the IR validator: unknown node type, a cycle, a column missing from `information_schema`, a schedule that never fires…); `details` names each field by its JSON path, e.g. `ir.nodes[2].where[0].op`.';
+const NAME_TAKEN =
+  'Another pipeline of the tenant already has this name (`details[0].path` is `name`).';
+
 @ApiTags('pipelines')
-@ApiBearerAuth()
 @Controller('pipelines')
 export class PipelinesController {
   constructor(private readonly pipelines: PipelinesService) {}
 
   @Get()
+  @Endpoint({
+    summary: 'List the tenant’s pipelines (keyset pages in name order)',
+    security: 'tenant',
+    query: PipelineListQuerySchema,
+    response: PipelineListResponseSchema,
+  })
   list(
     @CurrentTenant() tenant: TenantContext,
     @Query('limit') limit?: string,
@@ -38,6 +56,15 @@ export class PipelinesController {
   }
 
   @Post()
+  @Endpoint({
+    summary: 'Create a pipeline',
+    security: 'tenant',
+    body: CreatePipelineRequestSchema,
+    status: 201,
+    response: PipelineResponseSchema,
+    responseDescription: 'Created',
+    errors: { 400: IR_INVALID, 409: NAME_TAKEN },
+  })
   create(
     @CurrentTenant() tenant: TenantContext,
     @Body() body: unknown,
@@ -46,6 +73,13 @@ export class PipelinesController {
   }
 
   @Get(':id')
+  @Endpoint({
+    summary: 'One pipeline with its IR and schedule state',
+    security: 'tenant',
+    params: PipelineIdParamsSchema,
+    response: PipelineResponseSchema,
+    errors: { 404: NOT_FOUND },
+  })
   get(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,
@@ -54,6 +88,14 @@ export class PipelinesController {
   }
 
   @Patch(':id')
+  @Endpoint({
+    summary: 'Rename, pause/resume or replace the IR of a pipeline',
+    security: 'tenant',
+    params: PipelineIdParamsSchema,
+    body: UpdatePipelineRequestSchema,
+    response: PipelineResponseSchema,
+    errors: { 400: IR_INVALID, 404: NOT_FOUND, 409: NAME_TAKEN },
+  })
   update(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,
@@ -63,7 +105,15 @@ export class PipelinesController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
+  @Endpoint({
+    summary: 'Delete a pipeline (its runs and dead letters go with it)',
+    security: 'tenant',
+    params: PipelineIdParamsSchema,
+    status: 204,
+    response: null,
+    responseDescription: 'Deleted',
+    errors: { 404: NOT_FOUND },
+  })
   delete(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,
@@ -72,6 +122,13 @@ export class PipelinesController {
   }
 
   @Get(':id/ir')
+  @Endpoint({
+    summary: 'The pipeline’s IR document',
+    security: 'tenant',
+    params: PipelineIdParamsSchema,
+    response: PipelineIrSchema,
+    errors: { 404: NOT_FOUND },
+  })
   getIr(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,
@@ -80,6 +137,14 @@ export class PipelinesController {
   }
 
   @Put(':id/ir')
+  @Endpoint({
+    summary: 'Replace the pipeline’s IR document',
+    security: 'tenant',
+    params: PipelineIdParamsSchema,
+    body: PipelineIrSchema,
+    response: PipelineIrSchema,
+    errors: { 400: IR_INVALID, 404: NOT_FOUND },
+  })
   replaceIr(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,

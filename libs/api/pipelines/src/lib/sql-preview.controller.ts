@@ -1,18 +1,33 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 
+import { Endpoint } from '@flow/api/core';
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
-import type { SqlPreviewResponse } from '@flow/contracts';
+import {
+  PipelineIdParamsSchema,
+  SqlPreviewResponseSchema,
+  type SqlPreviewResponse,
+} from '@flow/contracts';
 
 import { SqlPreviewService } from './sql-preview.service';
 
 @ApiTags('pipelines')
-@ApiBearerAuth()
 @Controller('pipelines')
 export class SqlPreviewController {
   constructor(private readonly previews: SqlPreviewService) {}
 
   @Get(':id/sql-preview')
+  @Endpoint({
+    summary:
+      'The SQL a run would execute, with output columns typed from information_schema',
+    security: 'tenant',
+    params: PipelineIdParamsSchema,
+    response: SqlPreviewResponseSchema,
+    errors: {
+      400: 'The stored IR no longer compiles against the live tables (a column or table was dropped); `details` names each node field.',
+      404: 'No pipeline with this id in the caller’s tenant.',
+    },
+  })
   preview(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,

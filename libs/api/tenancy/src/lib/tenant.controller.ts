@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 
-import type { TenantResponse } from '@flow/contracts';
+import { Endpoint } from '@flow/api/core';
+import { TenantResponseSchema, type TenantResponse } from '@flow/contracts';
 
 import {
   CurrentCaller,
@@ -12,10 +13,14 @@ import {
 
 /** The caller's own tenant and role (the console's top bar shows them; the console hides write controls from viewers). */
 @ApiTags('tenant')
-@ApiBearerAuth()
 @Controller('tenant')
 export class TenantController {
   @Get()
+  @Endpoint({
+    summary: 'The caller’s tenant and role',
+    security: 'tenant',
+    response: TenantResponseSchema,
+  })
   get(
     @CurrentTenant() tenant: TenantContext,
     @CurrentCaller() caller: CallerContext,
