@@ -112,7 +112,7 @@ export function completeDocument(scanned: Json): OpenApiBuild {
       operations.push({
         method: method.toUpperCase(),
         path,
-        endpointId: declaration ? marker!.id : null,
+        endpointId: declaration && marker ? marker.id : null,
       });
       for (const tag of (operation['tags'] as string[] | undefined) ?? [])
         usedTags.add(tag);
