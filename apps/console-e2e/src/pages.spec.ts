@@ -182,7 +182,7 @@ test('draws the IR: one card per node, one edge per input, laid out left to righ
 
   const expectedEdges = pipeline.ir.nodes
     .flatMap((node) =>
-      node.type === 'source'
+      node.type === 'source' || node.type === 'stream'
         ? []
         : node.type === 'join'
           ? [`${node.left}>${node.id}`, `${node.right}>${node.id}`]
