@@ -16,6 +16,7 @@ import type {
   RunDetailResponse,
 } from '@flow/contracts';
 
+import type { TenantBody } from './support/api-types';
 import { readE2eEnv } from './support/e2e-env';
 import { expectedPath } from './support/lineage-path';
 
@@ -81,7 +82,7 @@ test('the top bar links the three sections, names the tenant and shows the role'
   // The role the token claims, viewer when it claims none (least privilege).
   const claims = JSON.parse(
     Buffer.from(demoToken.split('.')[1], 'base64url').toString('utf8'),
-  ) as { role?: string };
+  ) as { role?: TenantBody['role'] };
   await expect(page.getByTestId('role')).toHaveText(claims.role ?? 'viewer');
 
   await nav.getByRole('link', { name: 'Lineage' }).click();

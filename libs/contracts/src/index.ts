@@ -11,3 +11,5 @@ export * from './lib/scheduler';
 export * from './lib/schema-builders';
 export * from './lib/sql-preview';
 export * from './lib/tenant';
+/** The client types openapi-typescript generates from the checked-in OpenAPI document (`npm run contract`). */
+export type * as OpenApi from './generated/openapi';

@@ -19,6 +19,11 @@ import { Client } from 'pg';
 
 import type { PipelineIr, Schedule } from '@flow/contracts';
 
+import type {
+  ApiError,
+  CreatedPipeline,
+  CreatePipelineBody,
+} from './api-types';
 import { E2E_ENV_VARIABLE, SEEDED_PIPELINES, type E2eEnv } from './e2e-env';
 
 const run = promisify(execFile);
@@ -340,10 +345,10 @@ async function seed(
           name,
           ir: ir(schedule, name.replace(/-/g, '_')),
           paused,
-        }),
+        } satisfies CreatePipelineBody),
       });
-      const body = (await response.json()) as { id?: string };
-      if (response.status !== 201 || !body.id) {
+      const body = (await response.json()) as CreatedPipeline | ApiError;
+      if (response.status !== 201 || !('id' in body)) {
         throw new Error(
           `POST /api/v1/pipelines ${name}: ${response.status} ${JSON.stringify(body)}`,
         );

@@ -53,7 +53,11 @@ export const RunResponseSchema = Shape(
       description: 'The fire this run is for; null for a manual run.',
     }),
     status: RunStatusSchema,
-    attempt: Type.Integer({ minimum: 1 }),
+    attempt: Type.Integer({
+      minimum: 0,
+      description:
+        'How many times a worker has claimed the run: 0 while it waits for its first claim.',
+    }),
     queuedAt: DateTime(),
     availableAt: DateTime({
       description:
