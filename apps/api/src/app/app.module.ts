@@ -11,6 +11,7 @@ import { DeadLettersModule } from '@flow/api/dead-letters';
 import { PipelinesModule } from '@flow/api/pipelines';
 import { RunsModule } from '@flow/api/runs';
 import { SchedulerModule } from '@flow/api/scheduler';
+import { StreamsModule } from '@flow/api/streams';
 import { TenancyModule } from '@flow/api/tenancy';
 
 import { HealthController } from './health.controller';
@@ -31,6 +32,7 @@ export class AppModule {
         RunsModule.register(),
         DeadLettersModule,
         SchedulerModule,
+        StreamsModule.register(),
       ],
       controllers: [HealthController, MetricsController],
     };

@@ -10,6 +10,7 @@ import {
 } from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
 import { RunsModule } from '@flow/api/runs';
+import { StreamsModule } from '@flow/api/streams';
 import { signTenantToken, TenantsService } from '@flow/api/tenancy';
 
 import { AppModule } from '../app/app.module';
@@ -28,6 +29,7 @@ import { PERF_SEED_DEFAULTS, seedPerf } from './perf-seed';
 const USAGE = `Usage: flow <command>
   serve                                   start the api (default)
   worker                                  run only the worker and the reaper (no HTTP), whatever WORKER_ENABLED says
+  stream-worker                           run only the stream worker (no HTTP); needs FLOW_STREAMING_ENABLED=true
   migrate                                 apply database migrations and exit
   tenant create <slug> [--name N] [--timezone Z]
                                           create a tenant and its schema; prints {"id","slug"}
@@ -61,6 +63,13 @@ export async function runCli(
         return 0;
       case 'worker':
         await runWorker(config);
+        return 0;
+      case 'stream-worker':
+        if (!config.streamingEnabled)
+          throw new CliError(
+            'stream-worker: streaming is off (set FLOW_STREAMING_ENABLED=true)',
+          );
+        await runStreamWorker(config);
         return 0;
       case 'migrate':
         await withRuntime(config, async () => undefined);
@@ -248,6 +257,39 @@ async function runWorker(config: FlowConfig): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   // Closing the context stops claiming and waits for running executions (WorkerService.beforeApplicationShutdown).
+  await app.close();
+  await runtime.close();
+}
+
+/**
+ * The stream worker as a process of its own (DESIGN §16): consumes every stream pipeline's partitions until
+ * SIGTERM/SIGINT, then finishes each batch in flight (committed and acknowledged) and exits. Run it with
+ * `STREAM_WORKER_ENABLED=false` on the api processes, so that one worker owns the consumers.
+ */
+async function runStreamWorker(config: FlowConfig): Promise<void> {
+  const logger = new Logger('Flow');
+  const runtime = await openRuntime(config);
+  const app = await NestFactory.createApplicationContext(
+    {
+      module: class StreamWorkerProcessModule {},
+      imports: [
+        FlowConfigModule.forRoot(runtime.config),
+        DatabaseModule.forDataSource(runtime.dataSource),
+        StreamsModule.register({ autoStart: true }),
+      ],
+    },
+    { logger: ['log', 'error', 'warn'] },
+  );
+  await app.init();
+  logger.log('Stream worker running; SIGTERM or SIGINT stops it');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.log(`${signal} received, finishing the batches in flight`);
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
   await app.close();
   await runtime.close();
 }

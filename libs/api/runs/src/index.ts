@@ -3,3 +3,4 @@ export * from './lib/runs.module';
 export * from './lib/runs.service';
 export * from './lib/worker-options';
 export * from './lib/worker.service';
+export * from './lib/target-writes';

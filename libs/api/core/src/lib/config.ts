@@ -39,6 +39,8 @@ export interface FlowConfig {
   metricsPublic: boolean;
   /** `FLOW_STREAMING_ENABLED`: stream sources are accepted and the stream worker runs in-process (DESIGN §16). */
   streamingEnabled: boolean;
+  /** `STREAM_WORKER_ENABLED`: with streaming on, run the stream worker inside the api process. */
+  streamWorkerEnabled: boolean;
   /** The NATS server(s) with JetStream, e.g. `nats://127.0.0.1:4222`. */
   natsUrl: string;
   /** A micro-batch holds at most this many messages… */
@@ -203,6 +205,7 @@ export function loadConfig(env: Env): FlowConfig {
     consoleDir: read.optional('CONSOLE_DIR'),
     metricsPublic: read.boolean('METRICS_PUBLIC', true),
     streamingEnabled: read.boolean('FLOW_STREAMING_ENABLED', false),
+    streamWorkerEnabled: read.boolean('STREAM_WORKER_ENABLED', true),
     natsUrl: read.url('NATS_URL', ['nats:', 'tls:']) ?? 'nats://127.0.0.1:4222',
     streamBatchMax: read.integer('STREAM_BATCH_MAX', 2000, 1, 50_000),
     streamBatchMs: read.integer('STREAM_BATCH_MS', 200, 1, 60_000),

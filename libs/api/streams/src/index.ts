@@ -1,0 +1,6 @@
+export * from './lib/message-parse';
+export * from './lib/partition-consumer';
+export * from './lib/stream-broker';
+export * from './lib/stream-worker.service';
+export * from './lib/streams.module';
+export * from './lib/streams.repository';
