@@ -16,8 +16,17 @@ export {
   IDENTIFIER_PATTERN,
   isIdentifier,
   quoteIdent,
+  quoteTrustedQualifiedName,
 } from './lib/identifiers';
+export { CAST_SQL_TYPES } from './lib/sql-types';
+export {
+  filePatternBase,
+  filePatternMatcher,
+  filePatternProblem,
+  RESERVED_LANDING_DIRS,
+} from './lib/file-pattern';
 export { AGGREGATE_FUNCTIONS } from './lib/nodes/aggregate';
+export { FILE_FORMATS, fileStageTable } from './lib/nodes/file';
 export { COMPARISON_OPS } from './lib/nodes/filter';
 export { JOIN_KINDS } from './lib/nodes/join';
 export type { NodeRole } from './lib/nodes/node-type';

@@ -3,7 +3,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DateTime, Nullable, Shape, StringEnum, Uuid } from './schema-builders';
 
 export const LineageNodeSchema = Shape('LineageNode', {
-  table: Type.String(),
+  table: Type.String({
+    description:
+      "A table, or a file source's pattern (`orders/*.csv`) when `kind` is `file`.",
+  }),
+  kind: StringEnum(['table', 'file']),
   role: StringEnum(['source', 'target', 'both']),
   exists: Type.Boolean({
     description: 'False for a table a pipeline will create on its first run.',
@@ -32,6 +36,7 @@ export const LineageResponseSchema = Shape(
         nodes: [
           {
             table: 'orders',
+            kind: 'table',
             role: 'source',
             exists: true,
             rowCount: 1200,
@@ -39,6 +44,7 @@ export const LineageResponseSchema = Shape(
           },
           {
             table: 'paid_orders',
+            kind: 'table',
             role: 'target',
             exists: true,
             rowCount: 1187,

@@ -97,7 +97,12 @@ export function analyzeIr(ir: PipelineIr, catalog: Catalog): Analysis {
  */
 function resolveKeys(analysis: Analysis): void {
   for (const node of analysis.ir.nodes)
-    if ((node.type === 'source' || node.type === 'stream') && node.key)
+    if (
+      (node.type === 'source' ||
+        node.type === 'stream' ||
+        node.type === 'file') &&
+      node.key
+    )
       analysis.keys.set(node.id, node.key);
   for (const { node: target } of analysis.targets) {
     if (target.mode !== 'merge' || !target.key) continue;

@@ -47,6 +47,10 @@ export interface FlowConfig {
   streamBatchMax: number;
   /** …or what arrived within this many milliseconds. */
   streamBatchMs: number;
+  /** The landing zone: each tenant's files arrive in `<landingDir>/<tenant slug>/` (DESIGN §15). */
+  landingDir: string;
+  /** A file counts as arrived once its size has not changed for this long (it may still be being written). */
+  fileSettleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -180,9 +184,10 @@ export function loadConfig(env: Env): FlowConfig {
   const read = new EnvReader(env);
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const embedded = read.raw('DATABASE_URL') === undefined;
+  const dataDir = read.string('FLOW_DATA_DIR', '.data');
   const config: FlowConfig = {
     databaseUrl,
-    dataDir: read.string('FLOW_DATA_DIR', '.data'),
+    dataDir,
     port: read.integer('PORT', 3000, 0, 65535),
     host: read.string('HOST', embedded ? '127.0.0.1' : '0.0.0.0'),
     cronSecret: read.secret('CRON_SECRET'),
@@ -209,6 +214,8 @@ export function loadConfig(env: Env): FlowConfig {
     natsUrl: read.url('NATS_URL', ['nats:', 'tls:']) ?? 'nats://127.0.0.1:4222',
     streamBatchMax: read.integer('STREAM_BATCH_MAX', 2000, 1, 50_000),
     streamBatchMs: read.integer('STREAM_BATCH_MS', 200, 1, 60_000),
+    landingDir: read.string('FLOW_LANDING_DIR', `${dataDir}/landing`),
+    fileSettleMs: read.integer('FILE_SETTLE_MS', 2_000, 0, 600_000),
   };
   if (config.authJwtSecret && config.authJwksUrl) {
     read.problems.push(

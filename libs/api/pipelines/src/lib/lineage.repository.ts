@@ -5,7 +5,8 @@ import { queryRows } from '@flow/api/db';
 
 export interface PipelineTableRow {
   pipeline_id: string;
-  kind: 'source' | 'target';
+  kind: 'source' | 'target' | 'file';
+  /** A table, or a file source's pattern (`orders/*.csv`). */
   table_name: string;
 }
 
@@ -24,17 +25,18 @@ export interface LastWrittenRow {
 export class LineageRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Source and target tables of every pipeline of the tenant, extracted from the IR inside PostgreSQL. */
+  /** Source and target tables (and file sources' patterns) of every pipeline of the tenant, read from the IR in PostgreSQL. */
   pipelineTables(tenantId: string): Promise<PipelineTableRow[]> {
     return queryRows(
       this.dataSource,
-      `SELECT p.id AS pipeline_id, n.node->>'type' AS kind, n.node->>'table' AS table_name
+      `SELECT p.id AS pipeline_id, n.node->>'type' AS kind,
+              CASE n.node->>'type' WHEN 'file' THEN n.node->>'path' ELSE n.node->>'table' END AS table_name
          FROM pipelines p
         CROSS JOIN LATERAL jsonb_array_elements(
                 CASE WHEN jsonb_typeof(p.ir->'nodes') = 'array' THEN p.ir->'nodes' ELSE '[]'::jsonb END) AS n(node)
         WHERE p.tenant_id = $1
-          AND n.node->>'type' IN ('source', 'target')
-          AND jsonb_typeof(n.node->'table') = 'string'`,
+          AND (n.node->>'type' IN ('source', 'target') AND jsonb_typeof(n.node->'table') = 'string'
+               OR n.node->>'type' = 'file' AND jsonb_typeof(n.node->'path') = 'string')`,
       [tenantId],
     );
   }

@@ -59,7 +59,9 @@ export class LineageService {
       string,
       { sources: Set<string>; targets: Set<string> }
     >();
+    const files = new Set<string>();
     for (const row of rows) {
+      if (row.kind === 'file') files.add(row.table_name);
       const role = roles.get(row.table_name) ?? {
         source: false,
         target: false,
@@ -71,7 +73,7 @@ export class LineageService {
         targets: new Set<string>(),
       };
       byPipeline.set(row.pipeline_id, io);
-      if (row.kind === 'source') {
+      if (row.kind === 'source' || row.kind === 'file') {
         role.source = true;
         io.sources.add(row.table_name);
       } else {
@@ -80,7 +82,8 @@ export class LineageService {
         io.targets.add(row.table_name);
       }
     }
-    const tables = [...roles.keys()].sort();
+    const names = [...roles.keys()].sort();
+    const tables = names.filter((name) => !files.has(name));
     const writers = [...byPipeline]
       .filter(([, io]) => io.targets.size > 0)
       .map(([id]) => id);
@@ -96,7 +99,16 @@ export class LineageService {
       lastWritten.map((row) => [row.pipeline_id, row.finished_at]),
     );
 
-    const nodes = tables.map((table): LineageNode => {
+    const nodes = names.map((table): LineageNode => {
+      if (files.has(table))
+        return {
+          table,
+          kind: 'file',
+          role: 'source',
+          exists: true,
+          rowCount: null,
+          lastWrittenAt: null,
+        };
       const role = roles.get(table) as {
         source: boolean;
         target: boolean;
@@ -110,6 +122,7 @@ export class LineageService {
       }
       return {
         table,
+        kind: 'table',
         role:
           role.source && role.target
             ? 'both'

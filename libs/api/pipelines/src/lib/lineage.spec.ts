@@ -167,6 +167,7 @@ describe(LineageController.name, () => {
       nodes: [
         {
           table: 'country_summary',
+          kind: 'table',
           role: 'target',
           exists: false,
           rowCount: null,
@@ -174,6 +175,7 @@ describe(LineageController.name, () => {
         },
         {
           table: 'customers',
+          kind: 'table',
           role: 'source',
           exists: true,
           rowCount: 10,
@@ -181,6 +183,7 @@ describe(LineageController.name, () => {
         },
         {
           table: 'order_facts',
+          kind: 'table',
           role: 'both',
           exists: true,
           rowCount: 40,
@@ -188,6 +191,7 @@ describe(LineageController.name, () => {
         },
         {
           table: 'orders',
+          kind: 'table',
           role: 'source',
           exists: true,
           rowCount: 250,

@@ -1,9 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { FlowMetrics } from '@flow/api/core';
 import { tenantSchemaName } from '@flow/api/db';
 import { DeadLettersRepository } from '@flow/api/dead-letters';
+import {
+  FileInputs,
+  FileRejectedError,
+  type StagedFiles,
+} from '@flow/api/files';
 import { CatalogService, LineageService } from '@flow/api/pipelines';
 import type { PipelineIr } from '@flow/contracts';
 import {
@@ -69,6 +75,7 @@ export class RunExecutor {
     private readonly deadLetters: DeadLettersRepository,
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     private readonly metrics: FlowMetrics,
+    private readonly fileInputs: FileInputs,
   ) {}
 
   async execute(run: ClaimedRun): Promise<RunOutcome> {
@@ -101,7 +108,11 @@ export class RunExecutor {
       this.lineage.invalidate(run.tenant_id);
       await this.analyze(schema, written);
       return 'succeeded';
-    } catch (error) {
+    } catch (caught) {
+      const error =
+        caught instanceof FileRejectedError
+          ? new PermanentRunError(caught.message)
+          : caught;
       if (error instanceof LostOwnershipError) {
         this.logger.warn(error.message);
         return 'lost';
@@ -133,9 +144,10 @@ export class RunExecutor {
     schema: string,
   ): Promise<{ written: string[]; created: boolean }> {
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const client = (await runner.connect()) as PoolClient;
     const manager = runner.manager;
     let created = false;
+    let files: StagedFiles | undefined;
     try {
       await runner.startTransaction();
       const control = await this.runs.controlSchema(manager);
@@ -159,10 +171,21 @@ export class RunExecutor {
         `${control}.dead_letters`,
         replay,
       );
+      files = await this.fileInputs.stage(client, ir, {
+        tenantId: run.tenant_id,
+        tenantSlug: run.tenant_slug,
+        pipelineId: run.pipeline_id,
+        runId: run.id,
+        deadLetterTable: `${control}.dead_letters`,
+      });
+      const parseRejected = Object.values(files.rejectedByNode).reduce(
+        (sum, count) => sum + count,
+        0,
+      );
       const totals: RunTotals = {
-        rowsRead: 0,
+        rowsRead: parseRejected,
         rowsWritten: 0,
-        rowsRejected: 0,
+        rowsRejected: parseRejected,
         nodeMetrics: {},
       };
       for (const statement of compiled.statements) {
@@ -204,10 +227,12 @@ export class RunExecutor {
           run.id,
           replay.deadLetterIds,
         );
+      addParseRejects(files.rejectedByNode, totals.nodeMetrics);
       addRowsIn(ir, totals.nodeMetrics);
       if (!(await this.runs.markSucceeded(manager, control, run, totals)))
         throw new LostOwnershipError(run.id);
       await runner.commitTransaction();
+      await files.committed();
       const written = [
         ...new Set(
           ir.nodes.flatMap((node) =>
@@ -219,6 +244,8 @@ export class RunExecutor {
     } catch (error) {
       if (runner.isTransactionActive)
         await runner.rollbackTransaction().catch(() => undefined);
+      if (files) await files.rolledBack(error);
+      else await this.fileInputs.rejected(run.tenant_slug, error);
       throw error;
     } finally {
       await runner.release();
@@ -308,13 +335,24 @@ function addRowsIn(ir: PipelineIr, metrics: Record<string, NodeMetrics>): void {
   for (const node of ir.nodes) {
     const own = metrics[node.id];
     if (!own) continue;
-    if (node.type === 'source') {
+    if (nodeInputs(node).length === 0) {
       own.rowsIn = own.rows;
       continue;
     }
     const inputs = nodeInputs(node).map((input) => metrics[input]?.rows);
     if (inputs.every((rows) => rows !== undefined))
       own.rowsIn = inputs.reduce((sum: number, rows) => sum + (rows ?? 0), 0);
+  }
+}
+
+/** A file node's lines that did not parse are its rejected rows, and rows it read (a source's `rows` are the good ones). */
+function addParseRejects(
+  rejectedByNode: Record<string, number>,
+  metrics: Record<string, NodeMetrics>,
+): void {
+  for (const [node, rejected] of Object.entries(rejectedByNode)) {
+    const own = metrics[node];
+    if (own) own.rejected = (own.rejected ?? 0) + rejected;
   }
 }
 

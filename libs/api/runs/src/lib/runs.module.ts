@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 
 import { FLOW_CONFIG, type FlowConfig } from '@flow/api/core';
 import { DeadLettersModule } from '@flow/api/dead-letters';
+import { FilesModule } from '@flow/api/files';
 import { PipelinesModule } from '@flow/api/pipelines';
 
 import { RunExecutor } from './run-executor';
@@ -24,7 +25,7 @@ export class RunsModule {
   static register(overrides: Partial<WorkerOptions> = {}): DynamicModule {
     return {
       module: RunsModule,
-      imports: [PipelinesModule, DeadLettersModule],
+      imports: [PipelinesModule, DeadLettersModule, FilesModule],
       controllers: [RunsController, NodeMetricsController],
       providers: [
         {

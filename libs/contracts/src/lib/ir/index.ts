@@ -1,5 +1,6 @@
 export * from './aggregate';
 export * from './common';
+export * from './file';
 export * from './filter';
 export * from './join';
 export * from './node-registry';

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 
 import { Named } from '../schema-builders';
 import { AggregateNodeSchema } from './aggregate';
+import { FileNodeSchema } from './file';
 import { FilterNodeSchema } from './filter';
 import { JoinNodeSchema } from './join';
 import { SelectNodeSchema } from './select';
@@ -16,6 +17,7 @@ import { ValidateNodeSchema } from './validate';
  */
 export const IR_NODE_SCHEMAS = {
   source: SourceNodeSchema,
+  file: FileNodeSchema,
   filter: FilterNodeSchema,
   select: SelectNodeSchema,
   aggregate: AggregateNodeSchema,

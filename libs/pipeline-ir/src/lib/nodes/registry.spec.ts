@@ -56,7 +56,7 @@ describe('validateNode', () => {
   });
 
   it('reports an unknown type and stray fields', () => {
-    expect(validateNode({ id: 'x', type: 'file' }, 'n')).toEqual([
+    expect(validateNode({ id: 'x', type: 'ftp' }, 'n')).toEqual([
       {
         path: 'n.type',
         message: `must be one of ${NODE_TYPE_NAMES.join(', ')}`,

@@ -2,6 +2,7 @@ import type { IrNode, IrNodeType } from '@flow/contracts';
 
 import { has } from '../validation/fields';
 import { aggregateNode } from './aggregate';
+import { fileNode } from './file';
 import { filterNode } from './filter';
 import { joinNode } from './join';
 import type { NodeRole, NodeType } from './node-type';
@@ -20,6 +21,7 @@ type NodeOfType<T extends IrNodeType> = Extract<IrNode, { type: T }>;
  */
 export const NODE_TYPES = {
   source: sourceNode,
+  file: fileNode,
   filter: filterNode,
   select: selectNode,
   aggregate: aggregateNode,

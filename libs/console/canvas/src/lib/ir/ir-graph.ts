@@ -7,6 +7,7 @@ export function irInputs(node: IrNode): { input: string; port: string }[] {
   switch (node.type) {
     case 'source':
     case 'stream':
+    case 'file':
       return [];
     case 'join':
       return [
@@ -27,6 +28,8 @@ export function describeIrNode(node: IrNode): string {
       return node.table;
     case 'stream':
       return `${node.stream} · ${node.subject}.* (${node.partitions})`;
+    case 'file':
+      return `${node.path} (${node.format})`;
     case 'filter':
       return plural(node.where.length, 'condition');
     case 'select':

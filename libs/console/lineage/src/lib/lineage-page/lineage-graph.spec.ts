@@ -16,6 +16,7 @@ const lineage: LineageResponse = {
     'joined',
   ].map((table) => ({
     table,
+    kind: 'table',
     role: 'both',
     exists: true,
     rowCount: 1,

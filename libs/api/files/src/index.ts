@@ -1,0 +1,5 @@
+export * from './lib/file-inputs';
+export * from './lib/file-loader';
+export * from './lib/files.module';
+export * from './lib/landing-zone';
+export { FileRejectedError } from './lib/line-reader';
