@@ -174,6 +174,7 @@ function outputOf(
   switch (node.type) {
     case 'source':
     case 'stream':
+    case 'file':
     case 'select':
     case 'target':
       return { rows: rowsIn };
