@@ -6,6 +6,12 @@ import { PipelinesService } from '@flow/api/pipelines';
 import { TenantsService, type TenantContext } from '@flow/api/tenancy';
 import type { PipelineIr, Schedule } from '@flow/contracts';
 
+import {
+  createPaymentsTables,
+  DEMO_DEAD_LETTERS_PIPELINE,
+  paymentsSettlementIr,
+  runPaymentsSettlementOnce,
+} from './demo-dead-letters';
 import { seedDemoHistory } from './demo-history';
 import { createSourceTables } from './source-tables';
 
@@ -29,6 +35,7 @@ export async function seedDemo(
     orders: 5_000,
     events: 20_000,
   });
+  await createPaymentsTables(app.get(DataSource), tenant.schema);
   const pipelines = app.get(PipelinesService);
   const existing = new Set<string>();
   for (let cursor: string | undefined; ; ) {
@@ -60,6 +67,16 @@ export async function seedDemo(
   );
   if (withHistory > 0)
     logger.log(`Seeded run history for ${withHistory} demo pipelines`);
+  const settlement = all.find(
+    (pipeline) => pipeline.name === DEMO_DEAD_LETTERS_PIPELINE,
+  );
+  if (
+    settlement &&
+    (await runPaymentsSettlementOnce(app, tenant, settlement.id))
+  )
+    logger.log(
+      `Ran ${DEMO_DEAD_LETTERS_PIPELINE} once: its rejected rows are open dead letters`,
+    );
   return tenant;
 }
 
@@ -560,6 +577,11 @@ function demoPipelines(): DemoPipeline[] {
           },
         ],
       },
+    },
+    {
+      // Unscheduled; the seed runs it once so that it has open dead letters of both kinds to look at and replay.
+      name: DEMO_DEAD_LETTERS_PIPELINE,
+      ir: paymentsSettlementIr(),
     },
     {
       name: 'adhoc-backfill',

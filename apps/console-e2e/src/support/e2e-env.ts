@@ -16,6 +16,13 @@ export interface E2eEnv {
   demo: E2eTenant;
   /** A tenant of its own for the 500-table lineage (lineage-scale.spec.ts creates its pipelines). */
   lineage: E2eTenant;
+  /** The throwaway database (tests that change a tenant's source rows write there). */
+  databaseUrl: string;
+  /**
+   * How to start a worker process (`node <main> worker` with this environment added): the api runs without one, so
+   * a test that needs runs executed starts its own and stops it.
+   */
+  worker: { main: string; env: Record<string, string> };
   /** Names seeded for tenant A, by role. */
   pipelines: {
     onTime: string;

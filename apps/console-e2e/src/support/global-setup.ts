@@ -129,6 +129,17 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
       tenantB: { slug: slugB, token: tokenB },
       demo: { slug: 'demo', token: demoToken },
       lineage: { slug: slugLineage, token: tokenLineage },
+      databaseUrl,
+      worker: {
+        main: apiMain,
+        env: {
+          DATABASE_URL: databaseUrl,
+          CRON_SECRET: cronSecret,
+          AUTH_JWT_SECRET: env['AUTH_JWT_SECRET'] as string,
+          LOG_LEVEL: 'warn',
+          TZ: 'Asia/Kolkata',
+        },
+      },
       pipelines: SEEDED_PIPELINES,
     };
     process.env[E2E_ENV_VARIABLE] = JSON.stringify(e2eEnv);

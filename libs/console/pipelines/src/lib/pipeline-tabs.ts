@@ -26,11 +26,8 @@ export const PIPELINE_TABS: readonly PipelineTab[] = [
   {
     path: 'dead-letters',
     label: 'Dead letters',
-    // Until the dead-letters api exists (DESIGN §14): a placeholder that says so; `libs/console/dead-letters` replaces it.
     load: () =>
-      import('./placeholder-tab/placeholder-tab').then(
-        (m) => m.DeadLettersPlaceholderTab,
-      ),
+      import('@flow/console/dead-letters').then((m) => m.DeadLettersTab),
   },
   {
     path: 'versions',

@@ -33,6 +33,11 @@ describe(toTrend.name, () => {
     expect(trend[1].rowsOut).toBeNull();
   });
 
+  it('keeps each run’s trigger, so replays read as such', () => {
+    const trend = toTrend([point({}), point({ trigger: 'replay' })]);
+    expect(trend.map((d) => d.trigger)).toEqual(['schedule', 'replay']);
+  });
+
   it('marks IR-version changes only where both versions are known', () => {
     const trend = toTrend([
       point({ irVersion: null }),

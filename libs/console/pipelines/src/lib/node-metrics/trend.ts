@@ -6,6 +6,8 @@ export interface TrendDatum {
   /** 1-based position, oldest first. */
   index: number;
   status: NodeMetricsPoint['status'];
+  /** `replay` for a replay of dead letters: its figures cover the replayed rows only. */
+  trigger: NodeMetricsPoint['trigger'];
   failed: boolean;
   /** When the run started (else was queued), ISO. */
   at: string;
@@ -26,6 +28,7 @@ export function toTrend(points: readonly NodeMetricsPoint[]): TrendDatum[] {
       runId: point.runId,
       index: i + 1,
       status: point.status,
+      trigger: point.trigger,
       failed: point.status === 'failed',
       at: point.startedAt ?? point.queuedAt,
       rowsIn: point.rowsIn,

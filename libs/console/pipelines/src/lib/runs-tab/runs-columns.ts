@@ -24,6 +24,8 @@ export function runsColumnDefs(): ColDef<RunResponse>[] {
       colId: 'trigger',
       headerName: 'Trigger',
       valueGetter: (p) => p.data?.trigger ?? null,
+      // A replay of dead letters reads only the letters' rows: its figures are not comparable with a full run's.
+      cellClassRules: { 'trigger-replay': (p) => p.value === 'replay' },
       width: 110,
     },
     {

@@ -99,7 +99,7 @@ const RUNS_PAGE_SIZE = 50;
     }
   `,
   styles: `
-    /* Contrast: selected row #1e3a8a on #dbeafe 8.5:1; hint #52525b 7.7:1. */
+    /* Contrast: selected row #1e3a8a on #dbeafe 8.5:1; hint #52525b 7.7:1; replay #6d28d9 on #fff 7.1:1. */
     :host {
       display: flex;
       flex-direction: column;
@@ -140,6 +140,10 @@ const RUNS_PAGE_SIZE = 50;
       line-height: 1.45;
       padding-top: 0.6rem;
       padding-bottom: 0.6rem;
+    }
+    :host ::ng-deep .trigger-replay {
+      font-weight: 600;
+      color: #6d28d9;
     }
     :host ::ng-deep .run-selected {
       --ag-background-color: #dbeafe;
