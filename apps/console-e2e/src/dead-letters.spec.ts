@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import {
   expect,
@@ -20,6 +21,7 @@ import { readE2eEnv } from './support/e2e-env';
 // The demo tenant's `payments-settlement` (seed demo runs it once): 114 payments written, 6 rejected — 3 negative
 // amounts (validate), 2 references too long for the target's varchar(12) and 1 without a method (NOT NULL) (write).
 const env = readE2eEnv();
+// The demo token is an editor's (the CLI's default role): it may replay.
 const token = env.demo.token;
 const PIPELINE = 'payments-settlement';
 test.use({ baseURL: env.baseUrl });
@@ -64,6 +66,31 @@ function stopWorker(child: ChildProcess): Promise<void> {
   });
 }
 
+/** A token of the demo tenant with the given role, minted by the api's CLI as an operator would. */
+async function demoToken(role: 'viewer' | 'editor'): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      env.worker.main,
+      'token',
+      '--tenant',
+      'demo',
+      '--role',
+      role,
+      '--ttl',
+      '1h',
+    ],
+    { env: { ...process.env, ...env.worker.env }, timeout: 60_000 },
+  );
+  return stdout.trim();
+}
+
+/** The page scrolls inside its host: bring the tab bar to the top, so a screenshot shows the tab. */
+const scrollToTabs = (page: Page) =>
+  page
+    .getByTestId('tab-dead-letters')
+    .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+
 const screenshot = (page: Page, name: string) =>
   page.screenshot({
     path: join(test.info().project.outputDir, 'screenshots', `${name}.png`),
@@ -71,6 +98,7 @@ const screenshot = (page: Page, name: string) =>
   });
 
 test('lists the open dead letters of both kinds and replays them once their source rows are fixed', async ({
+  browser,
   page,
   request,
 }) => {
@@ -132,7 +160,32 @@ test('lists the open dead letters of both kinds and replays them once their sour
   await expect(page.getByTestId('letter-detail')).toContainText(
     'SETTLEMENT-BATCH-2026-',
   );
+  await scrollToTabs(page);
   await screenshot(page, 'dead-letters');
+  await page
+    .getByTestId('letter-detail')
+    .evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  await screenshot(page, 'dead-letters-detail');
+
+  // A viewer sees the letters but no replay (the api would answer 403).
+  const viewer = await browser.newPage({ baseURL: env.baseUrl });
+  try {
+    await viewer.goto(
+      `/data/pipelines/${id}/dead-letters#token=${await demoToken('viewer')}`,
+    );
+    await expect(viewer.getByTestId('letter-counts')).toHaveAttribute(
+      'data-open',
+      '6',
+      { timeout: 60_000 },
+    );
+    await expect(viewer.getByTestId('replay-read-only')).toBeVisible();
+    await expect(viewer.getByTestId('replay-open')).toHaveCount(0);
+    await expect(
+      viewer.getByTestId('letters-grid').getByRole('checkbox'),
+    ).toHaveCount(0);
+  } finally {
+    await viewer.close();
+  }
 
   // Fix five of the six source rows; the payment without a method stays as it is.
   await sql(

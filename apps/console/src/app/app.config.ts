@@ -13,9 +13,11 @@ import {
 import { provideRouter } from '@angular/router';
 
 import { LAYOUT_WORKER_FACTORY } from '@flow/console/canvas/worker-token';
+import { CAN_WRITE } from '@flow/console/ui/session';
 
 import { appRoutes } from './app.routes';
 import { authInterceptor } from './auth/auth.interceptor';
+import { Session } from './auth/session';
 import { SessionToken } from './auth/session-token';
 
 export const appConfig: ApplicationConfig = {
@@ -33,6 +35,8 @@ export const appConfig: ApplicationConfig = {
           type: 'module',
         }),
     },
+    // Feature libraries hide write actions from viewers; the role comes from the app's session.
+    { provide: CAN_WRITE, useFactory: () => inject(Session).canWrite },
     provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
   ],
 };

@@ -9,7 +9,7 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The rejected row in one line, in its column order: `id: 7 · amount: -2.33 · method: card`. */
+/** The rejected row in one line, in the stored row's key order: `id: 7 · amount: -2.33 · method: card`. */
 export function compactRow(row: DeadLetter['row']): string {
   return Object.entries(row)
     .map(([column, value]) => `${column}: ${formatValue(value)}`)

@@ -18,6 +18,7 @@ import type { DeadLettersGridContext } from './dead-letters-columns';
   }`,
   styles: `
     .row-text {
+      overflow-wrap: anywhere;
       font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
       font-size: 0.8rem;
     }

@@ -35,6 +35,7 @@ import {
   toLoadError,
   VIEWER_TIME_ZONE,
 } from '@flow/console/ui';
+import { CAN_WRITE } from '@flow/console/ui/session';
 import type {
   DeadLetter,
   DeadLetterListResponse,
@@ -87,6 +88,8 @@ export class DeadLettersTab {
   private readonly api = inject(DeadLettersApi);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
+  /** Viewers see the letters; editors and admins also replay them (the api answers 403 to a viewer anyway). */
+  protected readonly canWrite = inject(CAN_WRITE);
 
   /** The pipeline's id, from the parent route (`/data/pipelines/:id/dead-letters`). */
   protected readonly pipelineId = toSignal(
@@ -213,7 +216,8 @@ export class DeadLettersTab {
   /** Replays the selected open letters, or every open one (`all`). */
   protected replayLetters(which: 'all' | 'selected'): void {
     const id = this.pipelineId();
-    if (!id || this.requesting() || this.replayBusy()) return;
+    if (!id || !this.canWrite() || this.requesting() || this.replayBusy())
+      return;
     const ids = which === 'selected' ? this.selectedIds() : null;
     if (ids && ids.length === 0) return;
     this.requesting.set(true);
