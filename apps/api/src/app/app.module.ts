@@ -20,12 +20,17 @@ import { MetricsController } from './metrics.controller';
 /** The composition root: infrastructure (config, database), tenancy, and the feature modules. */
 @Module({})
 export class AppModule {
-  static register(config: FlowConfig, dataSource: DataSource): DynamicModule {
+  /** `quietStartup`: `serve` prints its banner first (see loggingModule). */
+  static register(
+    config: FlowConfig,
+    dataSource: DataSource,
+    options: { quietStartup?: boolean } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         FlowConfigModule.forRoot(config),
-        loggingModule(config),
+        loggingModule(config, options),
         DatabaseModule.forDataSource(dataSource),
         TenancyModule,
         PipelinesModule,

@@ -6,6 +6,8 @@ import {
   createHttpApp,
   FlowConfigModule,
   loadConfig,
+  logStartupDone,
+  usePrettyLogs,
   type FlowConfig,
 } from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
@@ -298,7 +300,9 @@ async function serve(config: FlowConfig): Promise<void> {
   const logger = new Logger('Flow');
   const runtime = await openRuntime(config);
   const app = await createHttpApp(
-    AppModule.register(runtime.config, runtime.dataSource),
+    AppModule.register(runtime.config, runtime.dataSource, {
+      quietStartup: true,
+    }),
     runtime.config,
     {
       configure: (instance) =>
@@ -340,10 +344,24 @@ async function serve(config: FlowConfig): Promise<void> {
         `  Token:       ${token}`,
         `  CRON_SECRET: ${runtime.config.cronSecret}`,
         `  Tick:        curl -H "Authorization: Bearer ${runtime.config.cronSecret}" ${origin}/api/v1/cron/flow-scheduler-tick`,
+        `  Started in ${startupSeconds()} (Ctrl+C stops it; logs below${usePrettyLogs(runtime.config) ? '' : ' as JSON'}, LOG_FORMAT=json|pretty)`,
         '',
       ].join('\n') + '\n',
     );
   } else {
-    logger.log(`Listening on ${runtime.config.host}:${runtime.config.port}`);
+    logger.log(
+      `Listening on ${runtime.config.host}:${runtime.config.port}, started in ${startupSeconds()}`,
+    );
   }
+  logStartupDone(runtime.config);
+}
+
+/** Since `npm start` began (FLOW_STARTED_AT, set by tools/start.mjs, includes the build) or since this process began. */
+function startupSeconds(): string {
+  const since = Number(process.env['FLOW_STARTED_AT']);
+  const seconds =
+    Number.isFinite(since) && since > 0
+      ? (Date.now() - since) / 1000
+      : process.uptime();
+  return `${seconds.toFixed(1)} s`;
 }

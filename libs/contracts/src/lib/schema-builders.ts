@@ -81,7 +81,7 @@ export function Dictionary<T extends TSchema>(
 
 /**
  * A named wire shape: an object that admits no undeclared field, titled with the name it has in the OpenAPI
- * document (`#/components/schemas/<name>`). List it in `CONTRACT_SCHEMAS` (contract-schemas.ts) to publish it.
+ * document (`#/components/schemas/<name>`); a route that uses it publishes it.
  */
 export function Shape<T extends TProperties>(
   name: string,

@@ -30,6 +30,8 @@ export interface FlowConfig {
   workerEnabled: boolean;
   workerConcurrency: number;
   logLevel: LogLevel;
+  /** `LOG_FORMAT`: `json` (one object a line), `pretty` (pino-pretty), or `auto`: pretty when stdout is a terminal. */
+  logFormat: 'auto' | 'json' | 'pretty';
   dbPoolSize: number;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
@@ -200,6 +202,11 @@ export function loadConfig(env: Env): FlowConfig {
     workerEnabled: read.boolean('WORKER_ENABLED', true),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 2, 1, 64),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: read.oneOf(
+      'LOG_FORMAT',
+      ['auto', 'json', 'pretty'] as const,
+      'auto',
+    ),
     dbPoolSize: read.integer('DB_POOL_SIZE', 10, 2, 200),
     bodyLimitBytes: read.integer(
       'BODY_LIMIT_BYTES',
