@@ -21,7 +21,8 @@ export default defineConfig({
   // No retries: the tests share one seeded stack and the last one runs a tick; a flaky test must be seen, not hidden.
   retries: 0,
   forbidOnly: !!process.env['CI'],
-  timeout: 30_000,
+  // A test's own steps wait up to 10 s each; the budget for a whole test must survive a saturated 2-core machine.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
   use: {

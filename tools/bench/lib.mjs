@@ -16,9 +16,11 @@ export function percentile(values, p) {
 
 export function stats(values) {
   let min = Infinity;
+  let max = -Infinity;
   let sum = 0;
   for (const v of values) {
     if (v < min) min = v;
+    if (v > max) max = v;
     sum += v;
   }
   return {
@@ -27,6 +29,7 @@ export function stats(values) {
     p95: percentile(values, 95),
     p99: percentile(values, 99),
     min: values.length ? min : NaN,
+    max: values.length ? max : NaN,
     mean: values.length ? sum / values.length : NaN,
   };
 }

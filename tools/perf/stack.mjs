@@ -145,6 +145,8 @@ async function waitReady(baseUrl, child, timeoutMs) {
  *   seed          `seed perf` options { tenants, pipelines, rows, history, allScheduled, noRuns } or false
  *   serve         start the api (default true)
  *   apiEnv        extra env for the api process (e.g. { DB_POOL_SIZE: '20' })
+ *   bundle        serve this api bundle instead of dist/apps/api/main.js (e.g. an older build, for before/after);
+ *                 the seed always runs the current bundle
  *   nodeArgs      extra node flags for the api process (e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'])
  *   log           progress logger (default stderr)
  */
@@ -261,7 +263,7 @@ export async function startStack(options = {}) {
       const logStream = createWriteStream(apiLogFile);
       api = spawn(
         process.execPath,
-        [...(options.nodeArgs ?? []), BUNDLE, 'serve'],
+        [...(options.nodeArgs ?? []), options.bundle ?? BUNDLE, 'serve'],
         {
           cwd: ROOT,
           env: {

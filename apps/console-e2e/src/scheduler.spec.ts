@@ -13,7 +13,7 @@ import type {
   SchedulerStatusRow,
 } from '@flow/contracts';
 
-import { readE2eEnv } from './support/e2e-env';
+import { LARGE_TENANT_PIPELINES, readE2eEnv } from './support/e2e-env';
 
 // The stack (api + PostgreSQL + seeded tenants) is started once by the global setup; see playwright.config.mts.
 // The tests run in file order on one worker; the last one runs a scheduler tick, so it stays last.
@@ -335,6 +335,60 @@ test('full-page screenshot', async ({ pageA: page }) => {
     path: join(test.info().project.outputDir, 'scheduler.png'),
     fullPage: true,
   });
+});
+
+test('pages a large tenant: counts from the api, blocks loaded while scrolling, sorted and filtered by the api', async ({
+  page,
+}) => {
+  // Several round trips to the api and a fresh page load on a shared machine.
+  test.setTimeout(120_000);
+  const statusUrls: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/v1/scheduler-status'))
+      statusUrls.push(request.url());
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/data/scheduler#token=${env.tenantLarge.token}`);
+  const grid = page.getByRole('grid');
+  await expect(page.getByTestId('paged-note')).toBeVisible();
+  await expect(page.getByTestId('count-total')).toHaveText(
+    `${LARGE_TENANT_PIPELINES} total`,
+  );
+  const names = grid.getByTestId('pipeline-name');
+  await expect(names.first()).toHaveText('bulk-0001');
+  // Only a block was asked for, never every row.
+  expect(statusUrls.every((url) => /[?&]limit=\d+/.test(url))).toBe(true);
+
+  await page.screenshot({
+    path: join(test.info().project.outputDir, 'scheduler-large.png'),
+    fullPage: true,
+  });
+
+  // Jumping to the last row (Ctrl+End from a cell) loads the last block from the api.
+  await names.first().click();
+  await page.keyboard.press('Control+End');
+  await expect(
+    names.getByText(`bulk-${String(LARGE_TENANT_PIPELINES).padStart(4, '0')}`, {
+      exact: true,
+    }),
+  ).toBeVisible();
+  expect(statusUrls.some((url) => /[?&]offset=1100\b/.test(url))).toBe(true);
+  await page.keyboard.press('Control+Home');
+  await expect(names.first()).toHaveText('bulk-0001');
+
+  // The api sorts: name descending puts the last pipeline first.
+  const nameHeader = page.getByRole('columnheader', { name: 'Pipeline' });
+  await nameHeader.click();
+  await nameHeader.click();
+  await expect(names.first()).toHaveText('bulk-1200');
+  expect(
+    statusUrls.some((url) => /sort=name&order=desc|order=desc/.test(url)),
+  ).toBe(true);
+
+  // The quick filter goes to the api: bulk-0110 … bulk-0119.
+  await page.getByTestId('quick-filter').fill('bulk-011');
+  await expect(names).toHaveCount(10);
+  expect(statusUrls.some((url) => /[?&]q=bulk-011\b/.test(url))).toBe(true);
 });
 
 // Last: it runs a tick, after which the dead-man warning is gone for the rest of the run.

@@ -12,6 +12,8 @@ export interface E2eEnv {
   cronSecret: string;
   tenantA: E2eTenant;
   tenantB: E2eTenant;
+  /** A tenant past the console's paging threshold: {@link LARGE_TENANT_PIPELINES} pipelines `bulk-0001`…, UTC. */
+  tenantLarge: E2eTenant;
   /** The demo tenant (`seed demo`): pipelines of several IR shapes, run history with per-node metrics, lineage. */
   demo: E2eTenant;
   /** A tenant of its own for the 500-table lineage (lineage-scale.spec.ts creates its pipelines). */
@@ -36,6 +38,9 @@ export interface E2eEnv {
 }
 
 export const E2E_ENV_VARIABLE = 'FLOW_E2E_ENV';
+
+/** Scheduled pipelines of the large tenant: more than the console loads at once (500), so its grid pages. */
+export const LARGE_TENANT_PIPELINES = 1_200;
 
 export const SEEDED_PIPELINES: E2eEnv['pipelines'] = {
   onTime: 'orders-on-time',

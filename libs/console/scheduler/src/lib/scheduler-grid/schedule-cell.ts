@@ -40,8 +40,10 @@ import { RowCellRenderer } from './row-cell-renderer';
     .kind {
       flex: none;
     }
+    /* min-width 0 lets the flex item shrink to the column, so long words (zones) wrap instead of being cut. */
     .description {
-      overflow-wrap: break-word;
+      min-width: 0;
+      overflow-wrap: anywhere;
     }
   `,
 })

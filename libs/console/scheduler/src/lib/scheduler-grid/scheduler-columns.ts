@@ -81,9 +81,15 @@ const fromRow =
   (params: GetQuickFilterTextParams<Row>): string =>
     params.data ? text(params.data) : '';
 
-/** Columns of the scheduler grid; every column sorts, none edits. */
-export function schedulerColumnDefs(): ColDef<Row>[] {
-  return [
+/**
+ * Columns of the scheduler grid; every column sorts, none edits. `paged`: the infinite row model (a large tenant),
+ * where the api sorts and filters and rows have a fixed height (ag-grid's auto height needs every row in hand), so
+ * the schedule wraps onto at most two lines within it.
+ */
+export function schedulerColumnDefs(
+  options: { paged?: boolean } = {},
+): ColDef<Row>[] {
+  const columns: ColDef<Row>[] = [
     {
       colId: 'name',
       headerName: 'Pipeline',
@@ -91,8 +97,8 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       comparator: compareText,
       cellRenderer: PipelineNameCell,
       getQuickFilterText: fromRow(quickFilterText.name),
-      flex: 1.4,
-      minWidth: 150,
+      flex: 1.2,
+      minWidth: 180,
     },
     {
       colId: 'schedule',
@@ -103,8 +109,10 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       getQuickFilterText: fromRow(quickFilterText.schedule),
       // Long descriptions ("at 09:00 on the last day of the month …") wrap and the row grows: nothing is cut.
       autoHeight: true,
-      flex: 1.1,
-      minWidth: 170,
+      // Descriptions run to ~45 characters plus the zone ("at 02:30 on Sunday in March (America/New_York)"): at
+      // 170 px they were cut mid-word in the e2e screenshot while the fires column had room to spare.
+      flex: 1.7,
+      minWidth: 240,
     },
     {
       colId: 'lastRun',
@@ -137,11 +145,21 @@ export function schedulerColumnDefs(): ColDef<Row>[] {
       getQuickFilterText: () => '',
       // Fires outside the current year carry it ("29 Feb 2028 11:00") and may wrap onto a second line.
       autoHeight: true,
-      // Five fires more than a week out read "14 Mar 08:30" and may carry DST marks: 460 px clipped the fifth
-      // (seen in the e2e screenshot). The minimum widths still add up to a 1280 px window without scrolling; at
-      // 1440 px the fires take their minimum and the name (with its "paused" badge) gets the rest first.
-      flex: 1.5,
-      minWidth: 560,
+      // Five fires more than a week out read "14 Mar 08:30" and may carry DST marks: at 460 px they no longer fit
+      // one line and wrap onto a second (auto height, or the paged grid's 64 px rows) rather than being cut. 560 px
+      // left the schedule column too narrow for its descriptions (cut mid-word in the e2e screenshot). The minimum
+      // widths add up to a 1280 px window without scrolling; wider windows share the rest by flex.
+      flex: 1.1,
+      minWidth: 460,
     },
   ];
+  if (!options.paged) return columns;
+  return columns.map(
+    ({
+      comparator: _comparator,
+      autoHeight: _autoHeight,
+      getQuickFilterText: _text,
+      ...column
+    }) => column,
+  );
 }

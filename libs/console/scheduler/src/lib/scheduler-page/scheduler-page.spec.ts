@@ -1,4 +1,4 @@
-import { provideHttpClient } from '@angular/common/http';
+import { HttpRequest, provideHttpClient } from '@angular/common/http';
 import {
   HttpTestingController,
   provideHttpClientTesting,
@@ -12,7 +12,15 @@ import type {
 import { VIEWER_TIME_ZONE } from '@flow/console/ui';
 
 import { SCHEDULER_STATUS_URL } from '../data-access/scheduler-status.service';
-import { AUTO_REFRESH_INTERVAL_MS, SchedulerPage } from './scheduler-page';
+import {
+  AUTO_REFRESH_INTERVAL_MS,
+  LARGE_TENANT_THRESHOLD,
+  SchedulerPage,
+} from './scheduler-page';
+
+/** The page's status request, whatever its query (a small tenant's is one page of up to the threshold). */
+const statusRequest = (request: HttpRequest<unknown>): boolean =>
+  request.url === SCHEDULER_STATUS_URL;
 
 const row = (overrides: Partial<SchedulerStatusRow>): SchedulerStatusRow => ({
   id: 'id',
@@ -131,7 +139,7 @@ describe(SchedulerPage.name, () => {
       await fixture.whenStable();
       expect(text('loading')).toBe('Loading scheduler status…');
 
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      http.expectOne(statusRequest).flush(statusResponse(PIPELINES));
       await settle(PIPELINES.length);
 
       expect(byTestId('loading')).toBeNull();
@@ -154,7 +162,7 @@ describe(SchedulerPage.name, () => {
 
     it('renders lag levels, pills and next fires as data attributes the e2e can find', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      http.expectOne(statusRequest).flush(statusResponse(PIPELINES));
       await settle(PIPELINES.length);
 
       const levels = Array.from(
@@ -175,7 +183,7 @@ describe(SchedulerPage.name, () => {
   describe('counts', () => {
     it('counts on time, late, paused and total', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      http.expectOne(statusRequest).flush(statusResponse(PIPELINES));
       await settle(PIPELINES.length);
 
       expect(text('count-on-time')).toBe('1 on time');
@@ -192,7 +200,7 @@ describe(SchedulerPage.name, () => {
     it('counts schedule errors when there are some', async () => {
       create();
       http
-        .expectOne(SCHEDULER_STATUS_URL)
+        .expectOne(statusRequest)
         .flush(
           statusResponse([row({ error: 'invalid cron', lagLevel: 'none' })]),
         );
@@ -205,7 +213,7 @@ describe(SchedulerPage.name, () => {
   describe('scheduler tick', () => {
     it('shows the api warnings in a status banner (the dead-man switch)', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(
+      http.expectOne(statusRequest).flush(
         statusResponse(PIPELINES, {
           lastTickAt: '2026-03-14T11:55:00Z',
           warnings: [
@@ -228,7 +236,7 @@ describe(SchedulerPage.name, () => {
 
     it('shows no banner without warnings, and the banner goes away when a refresh has none', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(
+      http.expectOne(statusRequest).flush(
         statusResponse([], {
           lastTickAt: null,
           warnings: ['no scheduler tick has run yet'],
@@ -240,7 +248,7 @@ describe(SchedulerPage.name, () => {
       );
 
       byTestId('refresh-button')?.click();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      http.expectOne(statusRequest).flush(statusResponse([]));
       await fixture.whenStable();
       expect(byTestId('status-warnings')).toBeNull();
     });
@@ -249,7 +257,7 @@ describe(SchedulerPage.name, () => {
       jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
       create();
       http
-        .expectOne(SCHEDULER_STATUS_URL)
+        .expectOne(statusRequest)
         .flush(statusResponse([], { lastTickAt: '2026-03-14T11:57:30Z' }));
       fixture.detectChanges();
 
@@ -266,7 +274,7 @@ describe(SchedulerPage.name, () => {
     it('says when no tick has run yet', async () => {
       create();
       http
-        .expectOne(SCHEDULER_STATUS_URL)
+        .expectOne(statusRequest)
         .flush(statusResponse([], { lastTickAt: null }));
       await fixture.whenStable();
       expect(text('last-tick')).toBe('no scheduler tick yet');
@@ -276,7 +284,7 @@ describe(SchedulerPage.name, () => {
   describe('empty', () => {
     it('says there are no scheduled pipelines', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      http.expectOne(statusRequest).flush(statusResponse([]));
       await settle();
       expect(text('empty')).toBe('No scheduled pipelines');
       expect(text('count-total')).toBe('0 total');
@@ -289,7 +297,7 @@ describe(SchedulerPage.name, () => {
       jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
       create();
       http
-        .expectOne(SCHEDULER_STATUS_URL)
+        .expectOne(statusRequest)
         .flush(
           { statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' },
           { status: 401, statusText: 'Unauthorized' },
@@ -304,13 +312,13 @@ describe(SchedulerPage.name, () => {
       );
 
       jest.advanceTimersByTime(3 * AUTO_REFRESH_INTERVAL_MS);
-      http.expectNone(SCHEDULER_STATUS_URL);
+      http.expectNone(statusRequest);
     });
 
     it('shows other failures and keeps retrying', async () => {
       jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(
+      http.expectOne(statusRequest).flush(
         {
           statusCode: 500,
           error: 'Internal Server Error',
@@ -322,7 +330,7 @@ describe(SchedulerPage.name, () => {
       expect(text('load-error')).toContain('Internal server error (500)');
 
       jest.advanceTimersByTime(AUTO_REFRESH_INTERVAL_MS);
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      http.expectOne(statusRequest).flush(statusResponse([]));
       fixture.detectChanges();
       expect(byTestId('load-error')).toBeNull();
       expect(text('empty')).toBe('No scheduled pipelines');
@@ -333,7 +341,7 @@ describe(SchedulerPage.name, () => {
     it('auto-refreshes every 30 s, can be paused and resumed, and ticks "updated N s ago"', async () => {
       jest.useFakeTimers({ now: Date.parse('2026-03-14T12:00:00Z') });
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      http.expectOne(statusRequest).flush(statusResponse([]));
       fixture.detectChanges();
       expect(text('updated-ago')).toBe('updated 0 s ago');
 
@@ -342,24 +350,24 @@ describe(SchedulerPage.name, () => {
       expect(text('updated-ago')).toBe('updated 12 s ago');
 
       jest.advanceTimersByTime(AUTO_REFRESH_INTERVAL_MS - 12_000);
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      http.expectOne(statusRequest).flush(statusResponse([]));
 
       byTestId('auto-refresh-toggle')?.click();
       fixture.detectChanges();
       expect(text('auto-refresh-toggle')).toBe('Resume auto-refresh');
       jest.advanceTimersByTime(2 * AUTO_REFRESH_INTERVAL_MS);
-      http.expectNone(SCHEDULER_STATUS_URL);
+      http.expectNone(statusRequest);
 
       byTestId('auto-refresh-toggle')?.click();
       fixture.detectChanges();
       expect(text('auto-refresh-toggle')).toBe('Pause auto-refresh');
       jest.advanceTimersByTime(1_000);
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      http.expectOne(statusRequest).flush(statusResponse([]));
     });
 
     it('refreshes on demand with the refresh button', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse([]));
+      http.expectOne(statusRequest).flush(statusResponse([]));
       await fixture.whenStable();
 
       const button = byTestId('refresh-button') as HTMLButtonElement;
@@ -369,7 +377,7 @@ describe(SchedulerPage.name, () => {
       await fixture.whenStable();
       expect(button.disabled).toBe(true);
       expect(button.textContent?.trim()).toBe('Refreshing…');
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      http.expectOne(statusRequest).flush(statusResponse(PIPELINES));
       await settle(PIPELINES.length);
       expect(button.disabled).toBe(false);
       expect(text('count-total')).toBe('4 total');
@@ -379,7 +387,7 @@ describe(SchedulerPage.name, () => {
   describe('quick filter', () => {
     it('narrows the grid to matching rows', async () => {
       create();
-      http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+      http.expectOne(statusRequest).flush(statusResponse(PIPELINES));
       await settle(PIPELINES.length);
 
       const input = byTestId('quick-filter') as HTMLInputElement;
@@ -395,9 +403,80 @@ describe(SchedulerPage.name, () => {
     });
   });
 
+  describe('large tenant', () => {
+    /** Waits until ag-grid's infinite row model has asked the api for a block, and returns that request. */
+    async function blockRequest() {
+      for (let waited = 0; waited < 5_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await fixture.whenStable();
+        const [request] = http.match(
+          (r) => statusRequest(r) && r.params.get('limit') === '100',
+        );
+        if (request) return request;
+      }
+      throw new Error('the grid asked for no block');
+    }
+
+    it('loads blocks of 100 rows from the api, which sorts and filters, once the tenant outgrows one page', async () => {
+      create();
+      const first = http.expectOne(statusRequest);
+      expect(first.request.params.get('limit')).toBe(
+        String(LARGE_TENANT_THRESHOLD),
+      );
+      const counts = {
+        onTime: 900,
+        late: 200,
+        paused: 100,
+        errors: 0,
+        total: 1200,
+      };
+      const page = (rows: SchedulerStatusRow[]) => ({
+        ...statusResponse(rows),
+        counts,
+        matching: 1200,
+        nextCursor: 'more',
+      });
+      first.flush(page(PIPELINES));
+      const block = await blockRequest();
+      expect(block.request.params.get('offset')).toBeNull();
+      expect(block.request.params.get('sort')).toBe('name');
+      const rows = Array.from({ length: 100 }, (_, i) =>
+        row({ id: `id-${i}`, name: `etl-${String(i).padStart(4, '0')}` }),
+      );
+      block.flush(page(rows));
+      await settle(5);
+      expect(text('count-total')).toBe('1200 total');
+      expect(text('count-late')).toBe('200 late');
+      expect(text('paged-note')).toBe('loaded page by page');
+      expect(
+        el.querySelector('[data-testid="pipeline-name"]')?.textContent?.trim(),
+      ).toBe('etl-0000');
+
+      // The quick filter goes to the api (debounced), which answers the matching rows.
+      const input = byTestId('quick-filter') as HTMLInputElement;
+      input.value = 'etl-00';
+      input.dispatchEvent(new Event('input'));
+      const filtered = await blockRequest();
+      expect(filtered.request.params.get('q')).toBe('etl-00');
+      filtered.flush({ ...page(rows.slice(0, 2)), matching: 2 });
+      await settle(2);
+
+      // A refresh asks only for the counts; the grid reloads its blocks.
+      (byTestId('refresh-button') as HTMLButtonElement).click();
+      const refresh = http.expectOne(
+        (r) => statusRequest(r) && r.params.get('limit') === '1',
+      );
+      refresh.flush(page(rows.slice(0, 1)));
+      const reload = await blockRequest();
+      expect(reload.request.params.get('q')).toBe('etl-00');
+      reload.flush({ ...page(rows.slice(0, 2)), matching: 2 });
+      await settle(2);
+    });
+  });
+
   it('offers no write controls: the only buttons refresh', async () => {
     create();
-    http.expectOne(SCHEDULER_STATUS_URL).flush(statusResponse(PIPELINES));
+    http.expectOne(statusRequest).flush(statusResponse(PIPELINES));
     await settle(PIPELINES.length);
     const buttons = Array.from(el.querySelectorAll('button')).map(
       (b) => b.dataset['testid'],
