@@ -145,6 +145,7 @@ async function waitReady(baseUrl, child, timeoutMs) {
  *   seed          `seed perf` options { tenants, pipelines, rows, history, allScheduled, noRuns } or false
  *   serve         start the api (default true)
  *   apiEnv        extra env for the api process (e.g. { DB_POOL_SIZE: '20' })
+ *   readyTimeoutMs how long the api may take to answer /health/ready (default 180 s: a saturated machine)
  *   bundle        serve this api bundle instead of dist/apps/api/main.js (e.g. an older build, for before/after);
  *                 the seed always runs the current bundle
  *   nodeArgs      extra node flags for the api process (e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'])
@@ -291,7 +292,7 @@ export async function startStack(options = {}) {
       });
       const started = Date.now();
       try {
-        await waitReady(baseUrl, api, 60_000);
+        await waitReady(baseUrl, api, options.readyTimeoutMs ?? 180_000);
       } catch (error) {
         log(
           `stack: api log:\n${readFileSync(apiLogFile, 'utf8').slice(-3000)}`,

@@ -26,6 +26,11 @@ import { describeTickHealth } from './tick-health.service';
 
 const NEXT_FIRES = 5;
 const MINUTE_MS = 60_000;
+/**
+ * How long a tenant's version, once read, answers for the requests that follow: consoles polling together share one
+ * version query per second instead of one each (a change shows within this delay).
+ */
+export const STATUS_VERSION_TTL_MS = 1_000;
 /** Rows serialised per slice check: ~0.5 ms of work each time on this machine. */
 const ROWS_PER_CHECK = 100;
 /** Two start instants far apart: a schedule whose fire sequence differs between them depends on when it began. */
@@ -48,6 +53,8 @@ interface Evaluation {
   input: Omit<StatusPageInput, 'page'>;
 }
 
+type StatusVersion = Awaited<ReturnType<SchedulerRepository['statusVersion']>>;
+
 /** The answer to one request: 304 (no body) when the caller's ETag is current, else the serialised JSON. */
 export interface StatusReply {
   etag: string;
@@ -66,6 +73,13 @@ export class StatusService {
   private readonly evaluations = new BoundedCache<Evaluation>(64, 64);
   /** Serialised bodies, bounded by their total length (~ bytes). */
   private readonly responses = new BoundedCache<string>(512, 64 * 1024 * 1024);
+  /** Recent version reads per tenant; a read in flight is shared by every request that arrives meanwhile. */
+  private readonly versions = new Map<
+    string,
+    { at: number; version: Promise<StatusVersion> }
+  >();
+  /** Responses being computed: concurrent requests for the same key wait for the one computation. */
+  private readonly rendering = new Map<string, Promise<string>>();
 
   constructor(private readonly repository: SchedulerRepository) {}
 
@@ -75,7 +89,7 @@ export class StatusService {
     ifNoneMatch: string | undefined,
   ): Promise<StatusReply> {
     const query = parseStatusQuery(rawQuery);
-    const version = await this.repository.statusVersion(tenant.id);
+    const version = await this.versionOf(tenant.id);
     const evaluationKey = [
       tenant.id,
       tenant.timezone,
@@ -88,14 +102,44 @@ export class StatusService {
     if (etagMatches(ifNoneMatch, etag)) return { etag };
     const cached = this.responses.get(responseKey);
     if (cached !== undefined) return { etag, body: cached };
+    let pending = this.rendering.get(responseKey);
+    if (!pending) {
+      pending = this.compute(tenant, version, evaluationKey, query).finally(
+        () => this.rendering.delete(responseKey),
+      );
+      this.rendering.set(responseKey, pending);
+    }
+    const body = await pending;
+    this.responses.set(responseKey, body, body.length);
+    return { etag, body };
+  }
+
+  private versionOf(tenantId: string): Promise<StatusVersion> {
+    const now = Date.now();
+    const known = this.versions.get(tenantId);
+    if (known && now - known.at < STATUS_VERSION_TTL_MS) return known.version;
+    const version = this.repository.statusVersion(tenantId);
+    this.versions.set(tenantId, { at: now, version });
+    version.catch(() => this.versions.delete(tenantId));
+    if (this.versions.size > 1_000) {
+      for (const [id, entry] of this.versions)
+        if (now - entry.at >= STATUS_VERSION_TTL_MS) this.versions.delete(id);
+    }
+    return version;
+  }
+
+  private async compute(
+    tenant: TenantContext,
+    version: StatusVersion,
+    evaluationKey: string,
+    query: StatusQuery,
+  ): Promise<string> {
     let evaluation = this.evaluations.get(evaluationKey);
     if (!evaluation) {
       evaluation = await this.evaluate(tenant, version);
       this.evaluations.set(evaluationKey, evaluation);
     }
-    const body = await this.render(tenant, evaluation, query);
-    this.responses.set(responseKey, body, body.length);
-    return { etag, body };
+    return this.render(tenant, evaluation, query);
   }
 
   /** Evaluates each distinct fire sequence once, yielding to the event loop between slices. */
