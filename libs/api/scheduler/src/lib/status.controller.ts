@@ -50,7 +50,7 @@ const StatusQuerySchema = Type.Object({
   q: Type.Optional(
     Type.String({
       maxLength: 200,
-      description: `Case-insensitive: the name, the schedule’s description or its raw text contains this.${NEEDS_LIMIT}`,
+      description: `Name contains this text.${NEEDS_LIMIT}`,
     }),
   ),
   lagLevel: Type.Optional(LagLevelSchema),
