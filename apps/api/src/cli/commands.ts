@@ -348,12 +348,13 @@ async function serve(config: FlowConfig): Promise<void> {
         '',
       ].join('\n') + '\n',
     );
+    logStartupDone(runtime.config);
   } else {
+    logStartupDone(runtime.config);
     logger.log(
       `Listening on ${runtime.config.host}:${runtime.config.port}, started in ${startupSeconds()}`,
     );
   }
-  logStartupDone(runtime.config);
 }
 
 /** Since `npm start` began (FLOW_STARTED_AT, set by tools/start.mjs, includes the build) or since this process began. */
