@@ -99,7 +99,6 @@ function levelRank(level: string): number {
 
 /** pino-pretty as a synchronous stream in this thread (no transport worker to bundle): one readable line a record. */
 function prettyStream(): DestinationStream {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pretty = require('pino-pretty') as (
     options: object,
   ) => DestinationStream;
