@@ -235,6 +235,7 @@ try {
         'status p50',
         'status p95',
         '304s',
+        'failed',
       ],
       results.map((r) => [
         r.name,
