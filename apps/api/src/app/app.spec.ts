@@ -38,7 +38,7 @@ describe(AppModule.name, () => {
       {
         logger: false,
         configure: (instance) =>
-          serveConsole(instance, resolveConsoleDir(config.consoleDir)),
+          serveConsole(instance, resolveConsoleDir(config.consoleDir), config),
       },
     );
     await app.getHttpAdapter().getInstance().ready();

@@ -5,7 +5,18 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import type { NotFoundFallback } from '@flow/api/core';
+import {
+  consoleContentSecurityPolicy,
+  cspNonce,
+  type FlowConfig,
+  type NotFoundFallback,
+} from '@flow/api/core';
+
+/**
+ * The value of `ngCspNonce` in the built index.html (apps/console/src/index.html); every occurrence is replaced by
+ * the response's own nonce, which the page's Content-Security-Policy allows for `<style>` elements.
+ */
+export const CSP_NONCE_PLACEHOLDER = '__FLOW_CSP_NONCE__';
 
 /** Paths that belong to the api: their 404s stay JSON, never the console's HTML. */
 const API_PATHS = /^\/(api|metrics)(\/|$|\?)/;
@@ -28,6 +39,7 @@ export function resolveConsoleDir(configured: string | null): string | null {
 export function serveConsole(
   app: NestFastifyApplication,
   consoleDir: string | null,
+  config: FlowConfig,
 ): NotFoundFallback | undefined {
   if (!consoleDir) {
     new Logger('Console').warn(
@@ -48,18 +60,34 @@ export function serveConsole(
     .getHttpAdapter()
     .getInstance()
     .get('/', (_request, reply) => reply.redirect('/data/scheduler', 302));
-  const indexHtml = readFileSync(join(consoleDir, 'index.html'));
+  // The page around its nonce placeholders: each response joins the parts with a fresh nonce (no template engine).
+  const indexParts = readFileSync(join(consoleDir, 'index.html'), 'utf8').split(
+    CSP_NONCE_PLACEHOLDER,
+  );
+  const sendIndex = (reply: FastifyReply) => {
+    const nonce = cspNonce();
+    return reply
+      .status(200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header(
+        'content-security-policy',
+        consoleContentSecurityPolicy(config, nonce),
+      )
+      .send(indexParts.join(nonce));
+  };
+  // Never the static file itself: it would carry the placeholder, not a nonce the policy allows.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/index.html', (_request, reply) => sendIndex(reply));
   return (request: FastifyRequest, reply: FastifyReply) => {
     if (
       (request.method !== 'GET' && request.method !== 'HEAD') ||
       API_PATHS.test(request.url)
     )
       return false;
-    void reply
-      .status(200)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .send(indexHtml);
+    void sendIndex(reply);
     return true;
   };
 }

@@ -306,7 +306,11 @@ async function serve(config: FlowConfig): Promise<void> {
     runtime.config,
     {
       configure: (instance) =>
-        serveConsole(instance, resolveConsoleDir(runtime.config.consoleDir)),
+        serveConsole(
+          instance,
+          resolveConsoleDir(runtime.config.consoleDir),
+          runtime.config,
+        ),
     },
   );
   let closing = false;

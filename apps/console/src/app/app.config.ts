@@ -1,3 +1,4 @@
+import { APP_BASE_HREF } from '@angular/common';
 import {
   provideHttpClient,
   withFetch,
@@ -18,10 +19,14 @@ import { CAN_WRITE } from '@flow/console/ui/session';
 import { appRoutes } from './app.routes';
 import { authInterceptor } from './auth/auth.interceptor';
 import { Session } from './auth/session';
+import { rateLimitInterceptor } from './http/rate-limit';
 import { SessionToken } from './auth/session-token';
 
 export const appConfig: ApplicationConfig = {
   providers: [
+    // No <base href>: the page's CSP says `base-uri 'none'`. The build writes root-absolute URLs (deployUrl '/'),
+    // the api client uses absolute paths, and the router gets its base from here.
+    { provide: APP_BASE_HREF, useValue: '/' },
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
     // Before the router's first navigation, so it never sees the token in the URL.
@@ -37,6 +42,10 @@ export const appConfig: ApplicationConfig = {
     },
     // Feature libraries hide write actions from viewers; the role comes from the app's session.
     { provide: CAN_WRITE, useFactory: () => inject(Session).canWrite },
-    provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
+    // The rate-limit back-off wraps the auth interceptor, so a retry goes through it again.
+    provideHttpClient(
+      withFetch(),
+      withInterceptors([rateLimitInterceptor, authInterceptor]),
+    ),
   ],
 };

@@ -9,4 +9,6 @@ export * from './lib/lifecycle';
 export * from './lib/logging';
 export * from './lib/metrics';
 export * from './lib/openapi';
+export * from './lib/rate-limit';
 export * from './lib/request-params';
+export * from './lib/security-headers';

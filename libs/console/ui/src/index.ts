@@ -32,3 +32,4 @@ export {
   formatDuration,
 } from './lib/duration/format-duration';
 export { CHART_COLORS, consoleChartTheme } from './lib/chart/chart-theme';
+export { injectStyleNonce } from './lib/csp/style-nonce';

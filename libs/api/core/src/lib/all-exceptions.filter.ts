@@ -10,7 +10,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { ErrorResponse, FieldError } from '@flow/contracts';
 
-import { DatabaseUnavailableError, ValidationFailedError } from './errors';
+import {
+  DatabaseUnavailableError,
+  QuotaExceededError,
+  ValidationFailedError,
+} from './errors';
 
 /** Lets the app answer a 404 itself (the console's SPA fallback); returns true when it did. */
 export type NotFoundFallback = (
@@ -90,6 +94,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return exception.getStatus();
     if (exception instanceof ValidationFailedError)
       return HttpStatus.BAD_REQUEST;
+    if (exception instanceof QuotaExceededError) return exception.status;
     if (isDatabaseUnavailable(exception)) return HttpStatus.SERVICE_UNAVAILABLE;
     const frameworkStatus = (exception as { statusCode?: unknown } | null)
       ?.statusCode;
@@ -104,6 +109,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private bodyOf(exception: unknown, status: number): ErrorResponse {
     const error = reasonPhrase(status);
+    if (exception instanceof QuotaExceededError) {
+      return {
+        statusCode: status,
+        error,
+        message: exception.message,
+        details: [
+          {
+            path: exception.path,
+            message: `quota ${exception.quota}: limit ${exception.limit}, current ${exception.current}`,
+          },
+        ],
+      };
+    }
     if (exception instanceof ValidationFailedError) {
       return {
         statusCode: status,

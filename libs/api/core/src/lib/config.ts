@@ -53,6 +53,36 @@ export interface FlowConfig {
   landingDir: string;
   /** A file counts as arrived once its size has not changed for this long (it may still be being written). */
   fileSettleMs: number;
+  /** Served over TLS (directly or behind a TLS-terminating proxy): send HSTS and `upgrade-insecure-requests`. */
+  servedOverTls: boolean;
+  /** HSTS `max-age` when `servedOverTls`. */
+  hstsMaxAgeSeconds: number;
+  rateLimits: RateLimitConfig;
+  quotas: QuotaConfig;
+}
+
+/**
+ * Per-tenant request budgets (token buckets: `budget` requests per `windowSeconds`, refilled continuously). Requests
+ * without a verified tenant (failed authentication) are counted per client IP. See docs/reliability.md.
+ */
+export interface RateLimitConfig {
+  enabled: boolean;
+  windowSeconds: number;
+  /** POST/PUT/PATCH/DELETE per tenant. */
+  writes: number;
+  /** scheduler-status, sql-preview, lineage per tenant. */
+  expensiveReads: number;
+  /** Every other tenant request. */
+  reads: number;
+  /** Requests that fail authentication (401/403), per client IP. */
+  unauthenticated: number;
+}
+
+/** Tenant quotas (DESIGN: over quota → 409 naming the quota and the current count). */
+export interface QuotaConfig {
+  pipelinesPerTenant: number;
+  nodesPerIr: number;
+  queuedRunsPerPipeline: number;
 }
 
 export class ConfigError extends Error {
@@ -223,6 +253,46 @@ export function loadConfig(env: Env): FlowConfig {
     streamBatchMs: read.integer('STREAM_BATCH_MS', 200, 1, 60_000),
     landingDir: read.string('FLOW_LANDING_DIR', `${dataDir}/landing`),
     fileSettleMs: read.integer('FILE_SETTLE_MS', 2_000, 0, 600_000),
+    servedOverTls: read.boolean('SERVED_OVER_TLS', false),
+    hstsMaxAgeSeconds: read.integer(
+      'HSTS_MAX_AGE_SECONDS',
+      31_536_000,
+      0,
+      63_072_000,
+    ),
+    rateLimits: {
+      enabled: read.boolean('RATE_LIMIT_ENABLED', true),
+      windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+      writes: read.integer('RATE_LIMIT_WRITES', 1_000, 1, 10_000_000),
+      expensiveReads: read.integer(
+        'RATE_LIMIT_EXPENSIVE_READS',
+        15_000,
+        1,
+        10_000_000,
+      ),
+      reads: read.integer('RATE_LIMIT_READS', 30_000, 1, 10_000_000),
+      unauthenticated: read.integer(
+        'RATE_LIMIT_UNAUTHENTICATED',
+        1_000,
+        1,
+        10_000_000,
+      ),
+    },
+    quotas: {
+      pipelinesPerTenant: read.integer(
+        'QUOTA_PIPELINES_PER_TENANT',
+        10_000,
+        1,
+        1_000_000,
+      ),
+      nodesPerIr: read.integer('QUOTA_NODES_PER_IR', 200, 2, 10_000),
+      queuedRunsPerPipeline: read.integer(
+        'QUOTA_QUEUED_RUNS_PER_PIPELINE',
+        100,
+        1,
+        100_000,
+      ),
+    },
   };
   if (config.authJwtSecret && config.authJwksUrl) {
     read.problems.push(

@@ -16,6 +16,8 @@ import {
 } from './all-exceptions.filter';
 import type { FlowConfig } from './config';
 import { buildOpenApiDocument, type OpenApiBuild } from './openapi';
+import { RateLimiter, sendTooManyRequests } from './rate-limit';
+import { registerSecurityHeaders } from './security-headers';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -74,10 +76,49 @@ function acceptEmptyJsonBodies(
   );
 }
 
+/** Api routes whose callers authenticate; health and the cron tick are never limited. */
+const LIMITED_PATHS = /^\/api\/v1\//;
+const NEVER_LIMITED = /^\/api\/v1\/(health|cron)(\/|$|\?)/;
+
+/**
+ * The budget before the guard, keyed by client address: every api request that fails authentication (401, 403)
+ * spends one token of its address's `unauthenticated` bucket; while the bucket is empty the address's api requests
+ * are answered 429 here, before the guard verifies a token or looks a tenant up. Authenticated requests are limited
+ * per tenant after the guard (TenantRateLimitGuard).
+ */
+function limitUnauthenticated(app: NestFastifyApplication): void {
+  const limiter = app.get(RateLimiter, { strict: false });
+  if (!limiter.enabled) return;
+  const fastify = app.getHttpAdapter().getInstance();
+  const limited = (url: string) =>
+    LIMITED_PATHS.test(url) && !NEVER_LIMITED.test(url);
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!limited(request.url)) return;
+    const verdict = limiter.check('unauthenticated', request.ip);
+    if (!verdict.allowed)
+      return sendTooManyRequests(
+        reply,
+        limiter.tooManyRequests(
+          'unauthenticated',
+          verdict.retryAfterSeconds,
+          'client address',
+        ),
+        verdict.retryAfterSeconds,
+      );
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    if (
+      (reply.statusCode === 401 || reply.statusCode === 403) &&
+      limited(request.url)
+    )
+      limiter.spend('unauthenticated', request.ip);
+  });
+}
+
 /**
  * The HTTP application as production and the integration tests both build it: Fastify (several times Express's
- * throughput here), `/api/v1` prefix (`/metrics` stays at the root), the body limit, request ids, the one
- * exception filter, and OpenAPI at `/api/docs`.
+ * throughput here), `/api/v1` prefix (`/metrics` stays at the root), the body limit, request ids, security headers
+ * on every response (security-headers.ts), the one exception filter, and OpenAPI at `/api/docs`.
  */
 export async function createHttpApp(
   rootModule: Type<unknown> | ReturnType<() => unknown>,
@@ -129,6 +170,8 @@ export async function createHttpApp(
     .addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', request.id);
     });
+  await registerSecurityHeaders(app, config);
+  limitUnauthenticated(app);
   acceptEmptyJsonBodies(app, config.bodyLimitBytes);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalFilters(new AllExceptionsFilter(options.configure?.(app)));

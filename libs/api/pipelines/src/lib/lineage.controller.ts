@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
-import { Endpoint } from '@flow/api/core';
+import { Endpoint, ExpensiveRead } from '@flow/api/core';
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
 import { LineageResponseSchema, type LineageResponse } from '@flow/contracts';
 
@@ -12,6 +12,7 @@ import { LineageService } from './lineage.service';
 export class LineageController {
   constructor(private readonly lineage: LineageService) {}
 
+  @ExpensiveRead()
   @Get()
   @Endpoint({
     summary: 'Tables and the pipelines between them, with live row counts',

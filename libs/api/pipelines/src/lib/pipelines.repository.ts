@@ -5,6 +5,9 @@ import { queryRows } from '@flow/api/db';
 
 import type { PipelineIr, RunStatus, ScheduleKind } from '@flow/contracts';
 
+/** Advisory-lock class of pipeline creates (quota check + insert), distinct from the other two-key locks. */
+const CREATE_LOCK_NAMESPACE = 0x706c71; // "plq"
+
 export interface PipelineRow {
   id: string;
   tenant_id: string;
@@ -185,6 +188,26 @@ export class PipelinesRepository {
       [tenantId, id],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Inside a create's transaction: waits for any other create of the tenant to commit (a transaction-scoped advisory
+   * lock per tenant, so concurrent creates cannot both pass the quota), then counts the tenant's pipelines.
+   */
+  async lockAndCountForCreate(
+    tenantId: string,
+    manager: EntityManager,
+  ): Promise<number> {
+    await queryRows(manager, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, [
+      CREATE_LOCK_NAMESPACE,
+      tenantId,
+    ]);
+    const [{ count }] = await queryRows<{ count: number }>(
+      manager,
+      `SELECT count(*)::int AS count FROM pipelines WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return count;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

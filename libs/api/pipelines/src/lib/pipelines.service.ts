@@ -9,6 +9,7 @@ import {
   FLOW_CONFIG,
   isUuid,
   parsePageLimit,
+  QuotaExceededError,
   ValidationFailedError,
   type FlowConfig,
 } from '@flow/api/core';
@@ -62,6 +63,17 @@ export class PipelinesService {
     @Inject(FLOW_CONFIG) private readonly config: FlowConfig,
   ) {}
 
+  /** QUOTA_NODES_PER_IR: an IR with more nodes is a 422 naming the quota and the count. */
+  private checkNodeQuota(ir: PipelineIr, path: string): void {
+    if (ir.nodes.length > this.config.quotas.nodesPerIr)
+      throw new QuotaExceededError(
+        'nodesPerIr',
+        this.config.quotas.nodesPerIr,
+        ir.nodes.length,
+        path,
+      );
+  }
+
   async list(
     tenant: TenantContext,
     query: { limit?: string; cursor?: string; name?: unknown },
@@ -103,9 +115,22 @@ export class PipelinesService {
   ): Promise<PipelineResponse> {
     const { value, errors } = parseCreatePipeline(body);
     if (!value) throw new ValidationFailedError(errors);
+    this.checkNodeQuota(value.ir, 'ir.nodes');
     await this.checkAgainstTables(tenant, value.ir);
     const row = await this.pipelines
       .transaction(async (manager) => {
+        // QUOTA_PIPELINES_PER_TENANT, checked under a per-tenant lock: concurrent creates never overshoot it.
+        const count = await this.pipelines.lockAndCountForCreate(
+          tenant.id,
+          manager,
+        );
+        if (count >= this.config.quotas.pipelinesPerTenant)
+          throw new QuotaExceededError(
+            'pipelinesPerTenant',
+            this.config.quotas.pipelinesPerTenant,
+            count,
+            'pipelines',
+          );
         const now = await this.pipelines.now(manager);
         const paused = value.paused ?? false;
         const schedule = planSchedule(
@@ -132,7 +157,10 @@ export class PipelinesService {
   ): Promise<PipelineResponse> {
     const { value, errors } = parseUpdatePipeline(body);
     if (!value) throw new ValidationFailedError(errors);
-    if (value.ir) await this.checkAgainstTables(tenant, value.ir);
+    if (value.ir) {
+      this.checkNodeQuota(value.ir, 'ir.nodes');
+      await this.checkAgainstTables(tenant, value.ir);
+    }
     return toResponse(await this.write(tenant, id, value));
   }
 
@@ -143,6 +171,7 @@ export class PipelinesService {
   ): Promise<PipelineIr> {
     const { value, errors } = parseIrDocument(body);
     if (!value) throw new ValidationFailedError(errors);
+    this.checkNodeQuota(value, 'nodes');
     await this.checkAgainstTables(tenant, value);
     return (await this.write(tenant, id, { ir: value })).ir;
   }

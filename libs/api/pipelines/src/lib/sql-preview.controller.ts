@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
-import { Endpoint } from '@flow/api/core';
+import { Endpoint, ExpensiveRead } from '@flow/api/core';
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
 import {
   PipelineIdParamsSchema,
@@ -16,6 +16,7 @@ import { SqlPreviewService } from './sql-preview.service';
 export class SqlPreviewController {
   constructor(private readonly previews: SqlPreviewService) {}
 
+  @ExpensiveRead()
   @Get(':id/sql-preview')
   @Endpoint({
     summary:

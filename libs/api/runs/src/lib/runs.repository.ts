@@ -6,6 +6,9 @@ import { queryRows } from '@flow/api/db';
 import type { PipelineIr, RunStatus, RunTrigger } from '@flow/contracts';
 import { quoteIdent, type NodeMetrics } from '@flow/pipeline-ir';
 
+/** Advisory-lock class of api-queued runs (quota check + insert), distinct from the other two-key locks. */
+const ENQUEUE_LOCK_NAMESPACE = 0x72716c; // "rql"
+
 export interface RunRow {
   id: string;
   pipeline_id: string;
@@ -77,13 +80,42 @@ const BACKOFF_SQL = (attempt: string, base: string, max: string) =>
 export class RunsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * Runs `enqueue` in a transaction after waiting for any other enqueue of the pipeline (a transaction-scoped advisory
+   * lock per pipeline) and counting its queued runs (the active-runs index; another tenant's pipeline counts 0, so it stays a 404): `{ queued }` without enqueueing when the
+   * count has reached `limit`. Concurrent triggers never overshoot the quota.
+   */
+  enqueueWithinQuota(
+    tenantId: string,
+    pipelineId: string,
+    limit: number,
+    enqueue: (manager: EntityManager) => Promise<RunRow | null>,
+  ): Promise<{ row: RunRow | null } | { queued: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      await queryRows(
+        manager,
+        `SELECT pg_advisory_xact_lock($1, hashtext($2))`,
+        [ENQUEUE_LOCK_NAMESPACE, pipelineId],
+      );
+      const [{ queued }] = await queryRows<{ queued: number }>(
+        manager,
+        `SELECT count(*)::int AS queued FROM pipeline_runs
+          WHERE pipeline_id = $1 AND tenant_id = $2 AND status = 'queued'`,
+        [pipelineId, tenantId],
+      );
+      if (queued >= limit) return { queued };
+      return { row: await enqueue(manager) };
+    });
+  }
+
   /** Queues a manual run of the tenant's pipeline; null when the tenant has no such pipeline. */
   async enqueueManual(
     tenantId: string,
     pipelineId: string,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<RunRow | null> {
     const rows = await queryRows<RunRow>(
-      this.dataSource,
+      manager,
       `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for)
        SELECT tenant_id, id, 'manual', NULL FROM pipelines WHERE tenant_id = $1 AND id = $2
        RETURNING ${RUN_COLUMNS}`,
@@ -97,9 +129,10 @@ export class RunsRepository {
     tenantId: string,
     pipelineId: string,
     deadLetterIds: string[] | null,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<RunRow | null> {
     const rows = await queryRows<RunRow>(
-      this.dataSource,
+      manager,
       `INSERT INTO pipeline_runs (tenant_id, pipeline_id, trigger, scheduled_for, replay_dead_letter_ids)
        SELECT tenant_id, id, 'replay', NULL, $3::uuid[] FROM pipelines WHERE tenant_id = $1 AND id = $2
        RETURNING ${RUN_COLUMNS}`,

@@ -1,15 +1,20 @@
 import {
   ConflictException,
+  Inject,
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 
 import {
   decodeInstantCursor,
   encodeInstantCursor,
+  FLOW_CONFIG,
   isUuid,
   parsePageLimit,
+  QuotaExceededError,
   ValidationFailedError,
+  type FlowConfig,
 } from '@flow/api/core';
 import { DeadLettersRepository } from '@flow/api/dead-letters';
 import { CatalogService, PipelinesService } from '@flow/api/pipelines';
@@ -61,7 +66,31 @@ export class RunsService {
     private readonly pipelines: PipelinesService,
     private readonly catalog: CatalogService,
     private readonly deadLetters: DeadLettersRepository,
+    @Inject(FLOW_CONFIG) private readonly config: FlowConfig,
   ) {}
+
+  /** QUOTA_QUEUED_RUNS_PER_PIPELINE for runs queued through the api (manual, replay): 409 naming it when full. */
+  private async enqueue(
+    tenantId: string,
+    pipelineId: string,
+    insert: (manager: EntityManager) => Promise<RunRow | null>,
+  ): Promise<RunRow | null> {
+    const limit = this.config.quotas.queuedRunsPerPipeline;
+    const result = await this.runs.enqueueWithinQuota(
+      tenantId,
+      pipelineId,
+      limit,
+      insert,
+    );
+    if ('queued' in result)
+      throw new QuotaExceededError(
+        'queuedRunsPerPipeline',
+        limit,
+        result.queued,
+        'runs',
+      );
+    return result.row;
+  }
 
   /**
    * Queues a manual run, or (`{"replayDlqOnly": true, "deadLetterIds"?: […]}`) a replay of the pipeline's open
@@ -78,7 +107,9 @@ export class RunsService {
     if (request.replay)
       return this.triggerReplay(tenant, pipelineId, request.deadLetterIds);
     const row = isUuid(pipelineId)
-      ? await this.runs.enqueueManual(tenant.id, pipelineId)
+      ? await this.enqueue(tenant.id, pipelineId, (manager) =>
+          this.runs.enqueueManual(tenant.id, pipelineId, manager),
+        )
       : null;
     if (!row) throw pipelineNotFound();
     return toResponse(row);
@@ -111,10 +142,8 @@ export class RunsService {
           ? 'none of the given dead letters is open and replayable'
           : 'the pipeline has no open dead letters to replay',
       );
-    const row = await this.runs.enqueueReplay(
-      tenant.id,
-      pipelineId,
-      deadLetterIds,
+    const row = await this.enqueue(tenant.id, pipelineId, (manager) =>
+      this.runs.enqueueReplay(tenant.id, pipelineId, deadLetterIds, manager),
     );
     if (!row) throw pipelineNotFound();
     return toResponse(row);

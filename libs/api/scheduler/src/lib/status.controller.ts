@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 
-import { Endpoint } from '@flow/api/core';
+import { Endpoint, ExpensiveRead } from '@flow/api/core';
 import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
 import {
   LagLevelSchema,
@@ -75,6 +75,7 @@ export class StatusController {
    * The body is serialised by the service in event-loop slices, so the reply sends it as is; an `If-None-Match`
    * naming the current ETag answers 304.
    */
+  @ExpensiveRead()
   @Get()
   @Endpoint({
     summary:

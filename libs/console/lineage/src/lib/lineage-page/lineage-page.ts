@@ -35,6 +35,7 @@ import {
 } from '@flow/console/canvas';
 import {
   consoleGridTheme,
+  injectStyleNonce,
   type LoadError,
   toLoadError,
   VIEWER_TIME_ZONE,
@@ -121,6 +122,7 @@ export class LineagePage {
   });
 
   protected readonly theme = consoleGridTheme;
+  protected readonly styleNonce = injectStyleNonce();
   protected readonly columnDefs = lineageColumnDefs();
   protected readonly defaultColDef: ColDef<LineageRow> = {
     sortable: true,

@@ -20,6 +20,7 @@ import {
   consoleChartTheme,
   formatDateTime,
   formatDuration,
+  injectStyleNonce,
 } from '@flow/console/ui';
 
 import type { TrendDatum } from './trend';
@@ -63,6 +64,7 @@ export class NodeTrendChart {
   readonly viewerZone = input.required<string>();
   readonly now = input.required<number>();
 
+  private readonly styleNonce = injectStyleNonce();
   protected readonly options = computed<AgCartesianChartOptions>(() => {
     const trend = this.trend();
     const zone = this.viewerZone();
@@ -106,6 +108,7 @@ export class NodeTrendChart {
     });
     return {
       theme: consoleChartTheme,
+      styleNonce: this.styleNonce,
       data: trend.map((d) => ({ ...d, failedMark: d.failed ? 0 : null })),
       legend: { position: 'bottom' },
       series: [

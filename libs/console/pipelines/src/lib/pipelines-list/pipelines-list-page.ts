@@ -22,6 +22,7 @@ import { map, type Subscription } from 'rxjs';
 
 import {
   consoleGridTheme,
+  injectStyleNonce,
   type LoadError,
   toLoadError,
   VIEWER_TIME_ZONE,
@@ -80,6 +81,7 @@ export class PipelinesListPage {
   });
 
   protected readonly theme = consoleGridTheme;
+  protected readonly styleNonce = injectStyleNonce();
   protected readonly columnDefs = pipelinesColumnDefs();
   protected readonly defaultColDef: ColDef<PipelineSummary> = {
     sortable: true,

@@ -27,6 +27,7 @@ import type { Subscription } from 'rxjs';
 
 import {
   consoleGridTheme,
+  injectStyleNonce,
   type LoadError,
   toLoadError,
   VIEWER_TIME_ZONE,
@@ -74,6 +75,7 @@ const RUNS_PAGE_SIZE = 50;
         class="grid"
         data-testid="runs-grid"
         [theme]="theme"
+        [styleNonce]="styleNonce"
         [rowData]="runs()"
         [columnDefs]="columnDefs"
         [defaultColDef]="defaultColDef"
@@ -169,6 +171,7 @@ export class RunsTab {
   });
 
   protected readonly theme = consoleGridTheme;
+  protected readonly styleNonce = injectStyleNonce();
   protected readonly columnDefs = runsColumnDefs();
   protected readonly defaultColDef: ColDef<RunResponse> = {
     sortable: true,

@@ -20,7 +20,7 @@ import {
   RowAutoHeightModule,
 } from 'ag-grid-community';
 
-import { consoleGridTheme } from '@flow/console/ui';
+import { consoleGridTheme, injectStyleNonce } from '@flow/console/ui';
 import type { SchedulerStatusRow } from '@flow/contracts';
 
 import type { SchedulerGridContext } from './grid-context';
@@ -53,6 +53,7 @@ export const STATUS_BLOCK_SIZE = 100;
         class="grid"
         data-testid="scheduler-grid-paged"
         [theme]="theme"
+        [styleNonce]="styleNonce"
         rowModelType="infinite"
         [datasource]="datasource"
         [cacheBlockSize]="blockSize"
@@ -70,6 +71,7 @@ export const STATUS_BLOCK_SIZE = 100;
       <ag-grid-angular
         class="grid"
         [theme]="theme"
+        [styleNonce]="styleNonce"
         [rowData]="rows()"
         [columnDefs]="columnDefs"
         [defaultColDef]="defaultColDef"
@@ -106,6 +108,7 @@ export class SchedulerGridComponent {
   readonly thresholdMinutes = input(5);
 
   protected readonly theme = consoleGridTheme;
+  protected readonly styleNonce = injectStyleNonce();
   protected readonly blockSize = STATUS_BLOCK_SIZE;
   protected readonly columnDefs = schedulerColumnDefs();
   protected readonly pagedColumnDefs = schedulerColumnDefs({ paged: true });

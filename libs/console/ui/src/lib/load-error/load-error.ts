@@ -32,6 +32,13 @@ export function toLoadError(error: unknown): LoadError {
       message: 'Your token is not valid for any tenant of this api (403)',
     };
   }
+  if (error.status === 429) {
+    const wait = error.headers.get('Retry-After');
+    return {
+      kind: 'failed',
+      message: `Too many requests: the api is rate-limiting this tenant${wait ? `; try again in ${wait} s` : ''} (429)`,
+    };
+  }
   const detail = isErrorResponse(error.error)
     ? error.error.message
     : error.statusText || 'request failed';
