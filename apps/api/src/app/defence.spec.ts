@@ -82,8 +82,12 @@ describe('defence in depth (issue #19)', () => {
       name: 'Beta',
       timezone: 'UTC',
     });
-    tokenA = await signTenantToken(JWT_SECRET, a.tenant.id, 3600, 'test');
-    tokenB = await signTenantToken(JWT_SECRET, b.tenant.id, 3600, 'test');
+    tokenA = await signTenantToken(JWT_SECRET, a.tenant.id, 3600, {
+      subject: 'test',
+    });
+    tokenB = await signTenantToken(JWT_SECRET, b.tenant.id, 3600, {
+      subject: 'test',
+    });
   });
 
   afterAll(async () => {
@@ -336,18 +340,12 @@ describe('defence in depth (issue #19)', () => {
         name: 'B',
         timezone: 'UTC',
       });
-      const floodToken = await signTenantToken(
-        JWT_SECRET,
-        a.tenant.id,
-        3600,
-        'test',
-      );
-      const readerToken = await signTenantToken(
-        JWT_SECRET,
-        b.tenant.id,
-        3600,
-        'test',
-      );
+      const floodToken = await signTenantToken(JWT_SECRET, a.tenant.id, 3600, {
+        subject: 'test',
+      });
+      const readerToken = await signTenantToken(JWT_SECRET, b.tenant.id, 3600, {
+        subject: 'test',
+      });
       const readB = async (): Promise<number> => {
         const started = performance.now();
         const response = await flood.inject({

@@ -265,6 +265,9 @@ function errorsOf(
         ? 'The token names a tenant that does not exist.'
         : 'The caller’s role is `viewer`: this write needs `editor` or `admin` (the message names it); or the token names a tenant that does not exist.';
   }
+  if (declaration.security === 'tenant')
+    errors[429] =
+      'Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md).';
   if (declaration.security === 'cron-secret')
     errors[401] = 'Missing or wrong `Authorization: Bearer <CRON_SECRET>`.';
   if (declaration.body) {

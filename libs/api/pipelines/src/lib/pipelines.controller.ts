@@ -31,6 +31,8 @@ import { PipelinesService } from './pipelines.service';
 const NOT_FOUND = 'No pipeline with this id in the caller’s tenant.';
 const IR_INVALID =
   'The body breaks a rule (JSON Schema or the IR validator: unknown node type, a cycle, a column missing from `information_schema`, a schedule that never fires…); `details` names each field by its JSON path, e.g. `ir.nodes[2].where[0].op`.';
+const NODES_OVER_QUOTA =
+  'The IR has more nodes than QUOTA_NODES_PER_IR; the message and `details` name the quota, the limit and the count.';
 const NAME_TAKEN =
   'Another pipeline of the tenant already has this name (`details[0].path` is `name`).';
 
@@ -63,7 +65,11 @@ export class PipelinesController {
     status: 201,
     response: PipelineResponseSchema,
     responseDescription: 'Created',
-    errors: { 400: IR_INVALID, 409: NAME_TAKEN },
+    errors: {
+      400: IR_INVALID,
+      409: `${NAME_TAKEN} Or the tenant is at QUOTA_PIPELINES_PER_TENANT (message and details name the quota, the limit and the count).`,
+      422: NODES_OVER_QUOTA,
+    },
   })
   create(
     @CurrentTenant() tenant: TenantContext,
@@ -94,7 +100,12 @@ export class PipelinesController {
     params: PipelineIdParamsSchema,
     body: UpdatePipelineRequestSchema,
     response: PipelineResponseSchema,
-    errors: { 400: IR_INVALID, 404: NOT_FOUND, 409: NAME_TAKEN },
+    errors: {
+      400: IR_INVALID,
+      404: NOT_FOUND,
+      409: NAME_TAKEN,
+      422: NODES_OVER_QUOTA,
+    },
   })
   update(
     @CurrentTenant() tenant: TenantContext,
@@ -143,7 +154,7 @@ export class PipelinesController {
     params: PipelineIdParamsSchema,
     body: PipelineIrSchema,
     response: PipelineIrSchema,
-    errors: { 400: IR_INVALID, 404: NOT_FOUND },
+    errors: { 400: IR_INVALID, 404: NOT_FOUND, 422: NODES_OVER_QUOTA },
   })
   replaceIr(
     @CurrentTenant() tenant: TenantContext,

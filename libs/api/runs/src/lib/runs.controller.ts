@@ -73,7 +73,7 @@ export class RunsController {
     errors: {
       400: 'The body is invalid, or a replay is impossible (a source without a key); `details` names the field or the node.',
       404: PIPELINE_NOT_FOUND,
-      409: 'A replay found no open, replayable dead letter (or none of the given ones).',
+      409: 'A replay found no open, replayable dead letter (or none of the given ones); or the pipeline already has QUOTA_QUEUED_RUNS_PER_PIPELINE queued runs (message and details name the quota, the limit and the count).',
     },
   })
   trigger(
