@@ -1562,6 +1562,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The database is unreachable; retry shortly. */
             503: {
                 headers: {
@@ -1670,6 +1686,22 @@ export interface operations {
                      *       "statusCode": 403,
                      *       "error": "Forbidden",
                      *       "message": "The token names a tenant that does not exist."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -1795,7 +1827,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Another pipeline of the tenant already has this name (`details[0].path` is `name`). */
+            /** @description Another pipeline of the tenant already has this name (`details[0].path` is `name`). Or the tenant is at QUOTA_PIPELINES_PER_TENANT (message and details name the quota, the limit and the count). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1838,6 +1870,38 @@ export interface operations {
                      *       "statusCode": 415,
                      *       "error": "Unsupported Media Type",
                      *       "message": "The body is not application/json."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The IR has more nodes than QUOTA_NODES_PER_IR; the message and `details` name the quota, the limit and the count. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "The IR has more nodes than QUOTA_NODES_PER_IR; the message and details name the quota, the limit and the count."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -1933,6 +1997,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The database is unreachable; retry shortly. */
             503: {
                 headers: {
@@ -2016,6 +2096,22 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "No pipeline with this id in the caller’s tenant."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -2190,6 +2286,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The IR has more nodes than QUOTA_NODES_PER_IR; the message and `details` name the quota, the limit and the count. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "The IR has more nodes than QUOTA_NODES_PER_IR; the message and details name the quota, the limit and the count."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The database is unreachable; retry shortly. */
             503: {
                 headers: {
@@ -2316,6 +2444,22 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "No pipeline with this id in the caller’s tenant."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -2551,6 +2695,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The IR has more nodes than QUOTA_NODES_PER_IR; the message and `details` name the quota, the limit and the count. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "The IR has more nodes than QUOTA_NODES_PER_IR; the message and details name the quota, the limit and the count."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The database is unreachable; retry shortly. */
             503: {
                 headers: {
@@ -2679,6 +2855,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The database is unreachable; retry shortly. */
             503: {
                 headers: {
@@ -2769,6 +2961,22 @@ export interface operations {
                      *       "statusCode": 403,
                      *       "error": "Forbidden",
                      *       "message": "The token names a tenant that does not exist."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -2886,6 +3094,22 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "No pipeline with this id in the caller’s tenant."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -3037,7 +3261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A replay found no open, replayable dead letter (or none of the given ones). */
+            /** @description A replay found no open, replayable dead letter (or none of the given ones); or the pipeline already has QUOTA_QUEUED_RUNS_PER_PIPELINE queued runs (message and details name the quota, the limit and the count). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3047,7 +3271,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "message": "A replay found no open, replayable dead letter (or none of the given ones)."
+                     *       "message": "A replay found no open, replayable dead letter (or none of the given ones); or the pipeline already has QUOTA_QUEUED_RUNS_PER_PIPELINE queued runs (message and details name the quota, the limit and the count)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -3080,6 +3304,22 @@ export interface operations {
                      *       "statusCode": 415,
                      *       "error": "Unsupported Media Type",
                      *       "message": "The body is not application/json."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -3175,6 +3415,22 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "No such pipeline in the caller’s tenant, or no such run of it."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -3295,6 +3551,22 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "No pipeline with this id in the caller’s tenant."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -3451,6 +3723,22 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "No pipeline with this id in the caller’s tenant."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -3697,6 +3985,22 @@ export interface operations {
                      *       "statusCode": 403,
                      *       "error": "Forbidden",
                      *       "message": "The token names a tenant that does not exist."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
