@@ -515,6 +515,35 @@ export interface components {
             /** @description The columns that identify a source row: dead letters record them, and a replay reads only the rows whose key an open letter recorded. Default: the merge target's key. */
             key?: string[];
         };
+        /** FileColumn */
+        FileColumn: {
+            name: string;
+            /** @enum {string} */
+            type: "text" | "integer" | "bigint" | "numeric" | "double" | "boolean" | "date" | "timestamptz";
+        };
+        /**
+         * FileNode
+         * @description Reads each matching file of the tenant's landing directory; lines that do not parse become dead letters of kind `parse`.
+         */
+        FileNode: {
+            /** @description Unique within the document. */
+            id: string;
+            /** @constant */
+            type: "file";
+            /**
+             * @description A pattern relative to the tenant's landing directory, e.g. `orders/*.csv` (`*` and `?` match within one path segment).
+             * @example orders/*.csv
+             */
+            path: string;
+            /** @enum {string} */
+            format: "csv" | "ndjson";
+            /** @description The columns of each line, in file order for csv (by name for ndjson), with the type each value must parse as. */
+            columns: components["schemas"]["FileColumn"][];
+            /** @description csv only: the first line names the columns (it must equal `columns` in order). Default true. */
+            header?: boolean;
+            /** @description The columns that identify a line (dead letters record them). */
+            key?: string[];
+        };
         /** Condition */
         Condition: {
             column: string;
@@ -700,7 +729,7 @@ export interface components {
          * IrNode
          * @description One node of the DAG, told apart by `type`.
          */
-        IrNode: components["schemas"]["SourceNode"] | components["schemas"]["FilterNode"] | components["schemas"]["SelectNode"] | components["schemas"]["AggregateNode"] | components["schemas"]["JoinNode"] | components["schemas"]["ValidateNode"] | components["schemas"]["TargetNode"] | components["schemas"]["StreamNode"];
+        IrNode: components["schemas"]["SourceNode"] | components["schemas"]["FileNode"] | components["schemas"]["FilterNode"] | components["schemas"]["SelectNode"] | components["schemas"]["AggregateNode"] | components["schemas"]["JoinNode"] | components["schemas"]["ValidateNode"] | components["schemas"]["TargetNode"] | components["schemas"]["StreamNode"];
         /**
          * PipelineIr
          * @description IR v1: a pipeline as a small DAG `source → transforms → validate → target` and its schedule.
@@ -862,7 +891,10 @@ export interface components {
         };
         /** LineageNode */
         LineageNode: {
+            /** @description A table, or a file source's pattern (`orders/*.csv`) when `kind` is `file`. */
             table: string;
+            /** @enum {string} */
+            kind: "table" | "file";
             /** @enum {string} */
             role: "source" | "target" | "both";
             /** @description False for a table a pipeline will create on its first run. */
@@ -886,6 +918,7 @@ export interface components {
          *       "nodes": [
          *         {
          *           "table": "orders",
+         *           "kind": "table",
          *           "role": "source",
          *           "exists": true,
          *           "rowCount": 1200,
@@ -893,6 +926,7 @@ export interface components {
          *         },
          *         {
          *           "table": "paid_orders",
+         *           "kind": "table",
          *           "role": "target",
          *           "exists": true,
          *           "rowCount": 1187,
@@ -1365,6 +1399,8 @@ export type IntervalSchedule = components['schemas']['IntervalSchedule'];
 export type RRuleSchedule = components['schemas']['RRuleSchedule'];
 export type Schedule = components['schemas']['Schedule'];
 export type SourceNode = components['schemas']['SourceNode'];
+export type FileColumn = components['schemas']['FileColumn'];
+export type FileNode = components['schemas']['FileNode'];
 export type Condition = components['schemas']['Condition'];
 export type FilterNode = components['schemas']['FilterNode'];
 export type SelectColumn = components['schemas']['SelectColumn'];
@@ -2909,6 +2945,7 @@ export interface operations {
                      *       "nodes": [
                      *         {
                      *           "table": "orders",
+                     *           "kind": "table",
                      *           "role": "source",
                      *           "exists": true,
                      *           "rowCount": 1200,
@@ -2916,6 +2953,7 @@ export interface operations {
                      *         },
                      *         {
                      *           "table": "paid_orders",
+                     *           "kind": "table",
                      *           "role": "target",
                      *           "exists": true,
                      *           "rowCount": 1187,
