@@ -8,6 +8,7 @@ export * from './lib/pipelines';
 export * from './lib/runs';
 export * from './lib/schedule';
 export * from './lib/scheduler';
+export * from './lib/streams';
 export * from './lib/schema-builders';
 export * from './lib/sql-preview';
 export * from './lib/tenant';

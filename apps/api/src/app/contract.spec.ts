@@ -475,6 +475,12 @@ describe('OpenAPI contract: real responses match the document (ajv)', () => {
       { method: 'GET', url: '/api/v1/scheduler-status', status: 200 },
       { method: 'GET', url: '/api/v1/scheduler-status?limit=2', status: 200 },
       { method: 'GET', url: '/api/v1/scheduler-status?bogus=1', status: 400 },
+      { method: 'GET', url: '/api/v1/stream-status', status: 200 },
+      {
+        method: 'GET',
+        url: '/api/v1/stream-status?pipelineId=00000000-0000-4000-8000-000000000000',
+        status: 404,
+      },
       { method: 'DELETE', url: p, status: 204 },
       { method: 'DELETE', url: p, status: 404 },
     ];

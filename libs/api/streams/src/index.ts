@@ -4,3 +4,4 @@ export * from './lib/stream-broker';
 export * from './lib/stream-worker.service';
 export * from './lib/streams.module';
 export * from './lib/streams.repository';
+export * from './lib/stream-status.service';

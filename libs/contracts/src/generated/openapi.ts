@@ -280,6 +280,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stream-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per-partition lag of the tenant’s stream pipelines
+         * @description For every stream pipeline of the tenant and each partition: last and committed sequence, lag (messages after the committed one), age of the oldest unprocessed message. With the broker down or streaming off, the figures the broker gives are null.
+         */
+        get: operations["StreamStatusController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1379,6 +1399,48 @@ export interface components {
             /** @description Opaque keyset cursor of the next page (same sort and filters); null on the last page. */
             nextCursor: string | null;
         };
+        /** StreamPartitionStatus */
+        StreamPartitionStatus: {
+            partition: number;
+            /** @description The stream sequence of the partition's last message; null when it has none or the broker is down. */
+            lastSeq: number | null;
+            /** @description The last sequence written to the target (0: none yet). */
+            committedSeq: number;
+            /** @description Messages of the partition after the committed sequence; null when unknown (broker down, streaming off). */
+            lag: number | null;
+            /** @description Age of the oldest unprocessed message; 0 when the lag is 0, null when unknown. */
+            oldestAgeSeconds: number | null;
+            /**
+             * @description `green`: lag under the threshold; `amber`: at or over it; `none`: nothing expected (paused, no fire yet).
+             * @enum {string}
+             */
+            lagLevel: "green" | "amber" | "none";
+        };
+        /** StreamPipelineStatus */
+        StreamPipelineStatus: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            paused: boolean;
+            stream: string;
+            /** @description Partition p is `<subject>.<p>`. */
+            subject: string;
+            partitions: components["schemas"]["StreamPartitionStatus"][];
+        };
+        /**
+         * StreamStatusResponse
+         * @description The tenant's stream pipelines and each partition's lag (DESIGN §16).
+         */
+        StreamStatusResponse: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description FLOW_STREAMING_ENABLED. */
+            enabled: boolean;
+            /** @description Whether the NATS server answered (false when streaming is off). */
+            brokerUp: boolean;
+            lagAmberSeconds: number;
+            pipelines: components["schemas"]["StreamPipelineStatus"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -1443,6 +1505,9 @@ export type SchedulerStatusRow = components['schemas']['SchedulerStatusRow'];
 export type SchedulerStatusResponse = components['schemas']['SchedulerStatusResponse'];
 export type SchedulerStatusCounts = components['schemas']['SchedulerStatusCounts'];
 export type SchedulerStatusPage = components['schemas']['SchedulerStatusPage'];
+export type StreamPartitionStatus = components['schemas']['StreamPartitionStatus'];
+export type StreamPipelineStatus = components['schemas']['StreamPipelineStatus'];
+export type StreamStatusResponse = components['schemas']['StreamStatusResponse'];
 export type $defs = Record<string, never>;
 export interface operations {
     HealthController_live: {
@@ -4039,6 +4104,115 @@ export interface operations {
                      *       "statusCode": 429,
                      *       "error": "Too Many Requests",
                      *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "message": "The database is unreachable; retry shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    StreamStatusController_get: {
+        parameters: {
+            query?: {
+                /** @description Only this pipeline; an unknown id, another tenant’s, or one that is not a uuid is a 404. */
+                pipelineId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamStatusResponse"];
+                };
+            };
+            /** @description A query parameter is invalid; `details` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "message": "limit: must be an integer from 1 to 100",
+                     *       "details": [
+                     *         {
+                     *           "path": "limit",
+                     *           "message": "must be an integer from 1 to 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token, or no `tenant_id` claim. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Missing, malformed, expired or wrongly signed bearer token, or no tenant_id claim."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The token names a tenant that does not exist. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "The token names a tenant that does not exist."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The `pipelineId` is not one of the tenant’s stream pipelines. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "message": "The pipelineId is not one of the tenant’s stream pipelines."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];

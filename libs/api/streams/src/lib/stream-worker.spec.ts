@@ -5,9 +5,10 @@ import { Module } from '@nestjs/common';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
+import { FlowMetrics } from '@flow/api/core';
 import { createTestApp, type TestApp } from '@flow/api/tenancy/testing';
 import type { TenantContext } from '@flow/api/tenancy';
-import type { PipelineIr } from '@flow/contracts';
+import type { PipelineIr, StreamStatusResponse } from '@flow/contracts';
 
 import { StreamWorkerService } from './stream-worker.service';
 import { StreamsModule } from './streams.module';
@@ -236,5 +237,76 @@ describe(StreamWorkerService.name, () => {
       `SELECT min(id)::int AS min FROM ${schema}.orders_live`,
     );
     expect(min).toBe(101);
+  });
+
+  it('reports per-partition lag as published minus committed, tenant-scoped, and in /metrics', async () => {
+    const headers = { authorization: `Bearer ${await t.tokenFor(tenant)}` };
+    const status = async (query = '') => {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/stream-status${query}`,
+        headers,
+      });
+      expect(response.statusCode).toBe(200);
+      return response
+        .json<StreamStatusResponse>()
+        .pipelines.find((p) => p.id === pipelineId)!;
+    };
+    await publish(1, 100);
+    // Partition 0's ids 2..20 count as committed already.
+    await t.db.dataSource.query(
+      `INSERT INTO stream_offsets (pipeline_id, partition, seq) VALUES ($1, 0, 20), ($1, 1, 0)`,
+      [pipelineId],
+    );
+    const worker = t.app.get(StreamWorkerService);
+    worker.start();
+    await eventually(
+      async () => (await targetExists()) && (await targetStats()).rows >= 90,
+    );
+    await worker.stop();
+    await publish(101, 160);
+    const behind = await status(`?pipelineId=${pipelineId}`);
+    // Each partition got 30 more messages after the worker stopped.
+    expect(behind.partitions).toEqual([
+      expect.objectContaining({
+        partition: 0,
+        lastSeq: 160,
+        committedSeq: 100,
+        lag: 30,
+        lagLevel: 'green',
+      }),
+      expect.objectContaining({
+        partition: 1,
+        lastSeq: 159,
+        committedSeq: 99,
+        lag: 30,
+        lagLevel: 'green',
+      }),
+    ]);
+    expect(behind.partitions[0].oldestAgeSeconds).toEqual(expect.any(Number));
+    const metrics = await t.app.get(FlowMetrics).registry.metrics();
+    expect(metrics).toContain(
+      `flow_stream_partition_lag{pipeline="${pipelineId}",partition="1"} 30`,
+    );
+    worker.start();
+    await eventually(async () => (await targetStats()).rows >= 150);
+    await eventually(async () =>
+      (await status()).partitions.every((p) => p.lag === 0),
+    );
+    expect(await targetStats()).toEqual({ rows: 150, ids: 150 });
+
+    const other = await t.createTenant('other');
+    const otherResponse = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/stream-status?pipelineId=${pipelineId}`,
+      headers: { authorization: `Bearer ${await t.tokenFor(other)}` },
+    });
+    expect(otherResponse.statusCode).toBe(404);
+    const otherList = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/stream-status',
+      headers: { authorization: `Bearer ${await t.tokenFor(other)}` },
+    });
+    expect(otherList.json().pipelines).toEqual([]);
   });
 });

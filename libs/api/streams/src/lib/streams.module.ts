@@ -5,6 +5,8 @@ import { PipelinesModule } from '@flow/api/pipelines';
 
 import type { StreamWorkerOptions } from './partition-consumer';
 import { StreamBroker } from './stream-broker';
+import { StreamStatusController } from './stream-status.controller';
+import { StreamStatusService } from './stream-status.service';
 import {
   STREAM_WORKER_OPTIONS,
   StreamWorkerService,
@@ -26,6 +28,7 @@ export class StreamsModule {
     return {
       module: StreamsModule,
       imports: [PipelinesModule],
+      controllers: [StreamStatusController],
       providers: [
         {
           provide: STREAM_WORKER_OPTIONS,
@@ -42,6 +45,7 @@ export class StreamsModule {
         StreamBroker,
         StreamsRepository,
         StreamWorkerService,
+        StreamStatusService,
       ],
       exports: [StreamWorkerService, StreamBroker, StreamsRepository],
     };

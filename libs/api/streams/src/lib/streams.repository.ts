@@ -10,6 +10,7 @@ export interface StreamingPipelineRow {
   tenant_id: string;
   tenant_slug: string;
   name: string;
+  paused: boolean;
   ir: PipelineIr;
   updated_at: Date;
 }
@@ -39,7 +40,7 @@ export class StreamsRepository {
   ): Promise<StreamingPipelineRow[]> {
     return queryRows<StreamingPipelineRow>(
       this.dataSource,
-      `SELECT p.id, p.tenant_id, t.slug AS tenant_slug, p.name, p.ir, p.updated_at
+      `SELECT p.id, p.tenant_id, t.slug AS tenant_slug, p.name, p.paused, p.ir, p.updated_at
          FROM pipelines p JOIN tenants t ON t.id = p.tenant_id
         WHERE p.ir -> 'nodes' @> '[{"type": "stream"}]'
           AND ($1::uuid IS NULL OR p.tenant_id = $1)
