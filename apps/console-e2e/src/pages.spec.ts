@@ -183,11 +183,11 @@ test('draws the IR: one card per node, one edge per input, laid out left to righ
 
   const expectedEdges = pipeline.ir.nodes
     .flatMap((node) =>
-      node.type === 'source' || node.type === 'stream'
-        ? []
-        : node.type === 'join'
-          ? [`${node.left}>${node.id}`, `${node.right}>${node.id}`]
-          : [`${node.input}>${node.id}`],
+      node.type === 'join'
+        ? [`${node.left}>${node.id}`, `${node.right}>${node.id}`]
+        : 'input' in node
+          ? [`${node.input}>${node.id}`]
+          : [],
     )
     .sort();
   const edges = canvas.getByTestId('canvas-edge');
