@@ -41,4 +41,5 @@ export { ON_FAIL, VALIDATION_CHECKS } from './lib/nodes/validate';
 export { planReplay, type ReplayPlan } from './lib/replay-plan';
 export type { RunContext } from './lib/run-context';
 export { IR_LIMITS } from './lib/validation/fields';
+export { triggeredFileNode } from './lib/validation/trigger';
 export { assertValidIr, validateIr, validateNode } from './lib/validate-ir';

@@ -11,6 +11,7 @@ import {
   type FlowConfig,
 } from '@flow/api/core';
 import { DatabaseModule } from '@flow/api/db';
+import { FilesModule } from '@flow/api/files';
 import { RunsModule } from '@flow/api/runs';
 import { StreamsModule } from '@flow/api/streams';
 import { signTenantToken, TenantsService } from '@flow/api/tenancy';
@@ -31,6 +32,7 @@ import { PERF_SEED_DEFAULTS, seedPerf } from './perf-seed';
 const USAGE = `Usage: flow <command>
   serve                                   start the api (default)
   worker                                  run only the worker and the reaper (no HTTP), whatever WORKER_ENABLED says
+  watcher                                 run only the source watcher (no HTTP), whatever FILE_WATCHER_ENABLED says
   stream-worker                           run only the stream worker (no HTTP); needs FLOW_STREAMING_ENABLED=true
   migrate                                 apply database migrations and exit
   tenant create <slug> [--name N] [--timezone Z]
@@ -65,6 +67,9 @@ export async function runCli(
         return 0;
       case 'worker':
         await runWorker(config);
+        return 0;
+      case 'watcher':
+        await runWatcher(config);
         return 0;
       case 'stream-worker':
         if (!config.streamingEnabled)
@@ -291,6 +296,40 @@ async function runStreamWorker(config: FlowConfig): Promise<void> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await app.close();
+  await runtime.close();
+}
+
+/**
+ * The source watcher as a process of its own: registers arrived files and queues their runs until SIGTERM/SIGINT.
+ * Any number may run; one scans at a time (advisory lock). No HTTP server, no worker, no tick.
+ */
+async function runWatcher(config: FlowConfig): Promise<void> {
+  const logger = new Logger('Flow');
+  const runtime = await openRuntime(config, { poolSize: 3 });
+  const watcherConfig: FlowConfig = {
+    ...runtime.config,
+    fileWatcherEnabled: true,
+  };
+  const app = await NestFactory.createApplicationContext(
+    {
+      module: class WatcherProcessModule {},
+      imports: [
+        FlowConfigModule.forRoot(watcherConfig),
+        DatabaseModule.forDataSource(runtime.dataSource),
+        FilesModule,
+      ],
+    },
+    { logger: ['log', 'error', 'warn'] },
+  );
+  await app.init();
+  logger.log(
+    `Source watcher running on ${watcherConfig.landingDir}; SIGTERM or SIGINT stops it`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
   });
   await app.close();
   await runtime.close();

@@ -519,6 +519,32 @@ export interface components {
         };
         /** Schedule */
         Schedule: components["schemas"]["CronSchedule"] | components["schemas"]["IntervalSchedule"] | components["schemas"]["RRuleSchedule"];
+        /** FileDeadline */
+        FileDeadline: {
+            /**
+             * @description 5-field cron of the deadlines, e.g. `0 6 * * *`.
+             * @example 0 6 * * *
+             */
+            cron: string;
+            /** @description IANA zone; default the tenant's. */
+            timezone?: string;
+            /** @description Minutes after each deadline before it is missed. Default 0. */
+            graceMinutes?: number;
+        };
+        /**
+         * FileArrivalTrigger
+         * @description The source watcher registers each arrived file once — identity (pipeline, path, size, sha256) — and dispatches one run for it.
+         */
+        FileArrivalTrigger: {
+            /** @constant */
+            type: "file_arrival";
+            /**
+             * @description The pattern watched, relative to the tenant's landing directory; it is the `path` of one of the pipeline's file nodes, which reads the arrived file.
+             * @example orders/*.csv
+             */
+            path: string;
+            deadline?: components["schemas"]["FileDeadline"];
+        };
         /**
          * SourceNode
          * @description Reads a table of the tenant's own schema.
@@ -798,6 +824,7 @@ export interface components {
             version: 1;
             /** @description When the pipeline fires; null or absent: only manual runs. */
             schedule?: components["schemas"]["Schedule"] | null;
+            trigger?: components["schemas"]["FileArrivalTrigger"];
             /** @description The DAG: every node names its inputs by id. */
             nodes: components["schemas"]["IrNode"][];
         };
@@ -1012,10 +1039,10 @@ export interface components {
             /** Format: uuid */
             pipelineId: string;
             /**
-             * @description `schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only.
+             * @description `schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only; `file`: dispatched by the source watcher for one arrived file.
              * @enum {string}
              */
-            trigger: "schedule" | "manual" | "replay";
+            trigger: "schedule" | "manual" | "replay" | "file";
             /**
              * Format: date-time
              * @description The fire this run is for; null for a manual run.
@@ -1080,10 +1107,10 @@ export interface components {
             /** Format: uuid */
             pipelineId: string;
             /**
-             * @description `schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only.
+             * @description `schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only; `file`: dispatched by the source watcher for one arrived file.
              * @enum {string}
              */
-            trigger: "schedule" | "manual" | "replay";
+            trigger: "schedule" | "manual" | "replay" | "file";
             /**
              * Format: date-time
              * @description The fire this run is for; null for a manual run.
@@ -1122,10 +1149,10 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed" | "skipped";
             /**
-             * @description `schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only.
+             * @description `schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only; `file`: dispatched by the source watcher for one arrived file.
              * @enum {string}
              */
-            trigger: "schedule" | "manual" | "replay";
+            trigger: "schedule" | "manual" | "replay" | "file";
             /** Format: date-time */
             scheduledFor: string | null;
             /** Format: date-time */
@@ -1460,6 +1487,8 @@ export type CronSchedule = components['schemas']['CronSchedule'];
 export type IntervalSchedule = components['schemas']['IntervalSchedule'];
 export type RRuleSchedule = components['schemas']['RRuleSchedule'];
 export type Schedule = components['schemas']['Schedule'];
+export type FileDeadline = components['schemas']['FileDeadline'];
+export type FileArrivalTrigger = components['schemas']['FileArrivalTrigger'];
 export type SourceNode = components['schemas']['SourceNode'];
 export type FileColumn = components['schemas']['FileColumn'];
 export type FileNode = components['schemas']['FileNode'];

@@ -18,10 +18,13 @@ export const RunStatusSchema = StringEnum([
 ]);
 export type RunStatus = Static<typeof RunStatusSchema>;
 
-export const RunTriggerSchema = StringEnum(['schedule', 'manual', 'replay'], {
-  description:
-    '`schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only.',
-});
+export const RunTriggerSchema = StringEnum(
+  ['schedule', 'manual', 'replay', 'file'],
+  {
+    description:
+      '`schedule`: dispatched by the tick; `manual`: POST /pipelines/{id}/runs; `replay`: the same with `replayDlqOnly` — a run over the source rows of open dead letters only; `file`: dispatched by the source watcher for one arrived file.',
+  },
+);
 export type RunTrigger = Static<typeof RunTriggerSchema>;
 
 /** Rows one IR node produced (and, for a validate node, rejected) in a run. */

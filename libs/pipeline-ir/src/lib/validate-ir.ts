@@ -4,6 +4,7 @@ import { validateSchedule } from '@flow/schedule';
 import { IrValidationError } from './errors';
 import { NodeFields, type NodeRef } from './nodes/node-type';
 import { isNodeType, NODE_TYPE_NAMES, NODE_TYPES } from './nodes/registry';
+import { checkTrigger } from './validation/trigger';
 import {
   collectErrors,
   Fields,
@@ -50,7 +51,12 @@ function validateDocument(
   path: string,
   errors: ErrorCollector,
 ): void {
-  const doc = Fields.of(input, path, ['version', 'schedule', 'nodes'], errors);
+  const doc = Fields.of(
+    input,
+    path,
+    ['version', 'schedule', 'trigger', 'nodes'],
+    errors,
+  );
   if (!doc) return;
 
   if (!doc.has('version')) doc.error('version', 'is required');
@@ -67,6 +73,7 @@ function validateDocument(
     noun: 'nodes',
     allowEmpty: true,
   });
+  if (doc.has('trigger')) checkTrigger(doc, nodes, errors);
   if (!nodes) return;
   const summaries = nodes.map((node, index) =>
     checkNode(node, index, `${doc.at('nodes')}[${index}]`, errors),

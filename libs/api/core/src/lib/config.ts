@@ -53,6 +53,10 @@ export interface FlowConfig {
   landingDir: string;
   /** A file counts as arrived once its size has not changed for this long (it may still be being written). */
   fileSettleMs: number;
+  /** Run the source watcher in this process (`FILE_WATCHER_ENABLED`; default in embedded mode). */
+  fileWatcherEnabled: boolean;
+  /** How often the watcher scans the landing zone. */
+  fileWatcherPollMs: number;
   /** Served over TLS (directly or behind a TLS-terminating proxy): send HSTS and `upgrade-insecure-requests`. */
   servedOverTls: boolean;
   /** HSTS `max-age` when `servedOverTls`. */
@@ -253,6 +257,8 @@ export function loadConfig(env: Env): FlowConfig {
     streamBatchMs: read.integer('STREAM_BATCH_MS', 200, 1, 60_000),
     landingDir: read.string('FLOW_LANDING_DIR', `${dataDir}/landing`),
     fileSettleMs: read.integer('FILE_SETTLE_MS', 2_000, 0, 600_000),
+    fileWatcherEnabled: read.boolean('FILE_WATCHER_ENABLED', embedded),
+    fileWatcherPollMs: read.integer('FILE_WATCHER_POLL_MS', 1_000, 50, 60_000),
     servedOverTls: read.boolean('SERVED_OVER_TLS', false),
     hstsMaxAgeSeconds: read.integer(
       'HSTS_MAX_AGE_SECONDS',

@@ -10,6 +10,7 @@ import {
 } from './file-loader';
 import { LANDING_STORAGE, type LandingStorage } from './landing-zone';
 import { FileRejectedError } from './line-reader';
+import { FileArrivalsRepository } from './watcher/file-arrivals.repository';
 
 /** A run reads at most this many files per file node (the oldest names first); the rest wait for the next run. */
 export const MAX_FILES_PER_RUN = 100;
@@ -37,6 +38,7 @@ export class FileInputs {
 
   constructor(
     private readonly loader: FileLoader,
+    private readonly arrivals: FileArrivalsRepository,
     @Inject(LANDING_STORAGE) private readonly storage: LandingStorage,
   ) {}
 
@@ -48,9 +50,16 @@ export class FileInputs {
   async stage(
     client: PoolClient,
     ir: PipelineIr,
-    context: FileLoadContext,
-    only: Record<string, string> = {},
+    context: FileLoadContext & { controlSchema: string; trigger: string },
   ): Promise<StagedFiles> {
+    const only =
+      context.trigger === 'file'
+        ? await this.arrivals.fileOfRun(
+            client,
+            context.controlSchema,
+            context.runId,
+          )
+        : {};
     const files: LoadedFile[] = [];
     const rejectedByNode: Record<string, number> = {};
     const release = async (error: unknown) => {
@@ -102,7 +111,14 @@ export class FileInputs {
     only: Record<string, string>,
   ): Promise<string[]> {
     const arrived = only[node.id];
-    if (arrived !== undefined) return [arrived];
+    if (arrived !== undefined) {
+      if (!(await this.storage.stat(tenantSlug, arrived)))
+        throw new FileRejectedError(
+          arrived,
+          'it is no longer in the landing directory',
+        );
+      return [arrived];
+    }
     const files = await this.storage.list(tenantSlug, node.path);
     return files.slice(0, MAX_FILES_PER_RUN).map((file) => file.path);
   }

@@ -177,6 +177,8 @@ export class RunExecutor {
         pipelineId: run.pipeline_id,
         runId: run.id,
         deadLetterTable: `${control}.dead_letters`,
+        controlSchema: control,
+        trigger: run.trigger,
       });
       const parseRejected = Object.values(files.rejectedByNode).reduce(
         (sum, count) => sum + count,

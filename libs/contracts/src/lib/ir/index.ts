@@ -9,4 +9,5 @@ export * from './select';
 export * from './source';
 export * from './stream';
 export * from './target';
+export * from './trigger';
 export * from './validate';

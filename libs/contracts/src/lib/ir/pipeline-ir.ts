@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Shape } from '../schema-builders';
 import { ScheduleSchema } from '../schedule';
 import { IrNodeSchema } from './node-registry';
+import { FileArrivalTriggerSchema } from './trigger';
 
 /**
  * IR v1 (DESIGN §7): a pipeline as a small DAG. No raw SQL anywhere: identifiers are validated and quoted,
@@ -19,6 +20,7 @@ export const PipelineIrSchema = Shape(
           'When the pipeline fires; null or absent: only manual runs.',
       }),
     ),
+    trigger: Type.Optional(FileArrivalTriggerSchema),
     nodes: Type.Array(IrNodeSchema, {
       description: 'The DAG: every node names its inputs by id.',
     }),

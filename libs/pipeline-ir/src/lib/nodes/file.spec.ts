@@ -112,6 +112,56 @@ describe('file node', () => {
     });
   });
 
+  describe('file_arrival trigger', () => {
+    const withTrigger = (trigger: unknown, extra: object = {}) => ({
+      ...pipeline({ ...file }),
+      trigger,
+      ...extra,
+    });
+
+    it('accepts a trigger on a file node path with a deadline', () => {
+      expect(
+        validateIr(
+          withTrigger({
+            type: 'file_arrival',
+            path: 'orders/*.csv',
+            deadline: {
+              cron: '0 6 * * *',
+              timezone: 'Europe/Berlin',
+              graceMinutes: 15,
+            },
+          }),
+        ),
+      ).toEqual([]);
+    });
+
+    it('names each bad field', () => {
+      expect(
+        validateIr(
+          withTrigger(
+            {
+              type: 'file_drop',
+              path: 'invoices/*.csv',
+              deadline: {
+                cron: '61 6 * * *',
+                timezone: 'Mars/Olympus',
+                graceMinutes: -1,
+              },
+            },
+            { schedule: { type: 'cron', expression: '* * * * *' } },
+          ),
+        ).map((error) => error.path),
+      ).toEqual([
+        'ir.trigger.type',
+        'ir.schedule',
+        'ir.trigger.path',
+        expect.stringMatching(/^ir\.trigger\.deadline\.(cron|timezone)$/),
+        expect.stringMatching(/^ir\.trigger\.deadline\.(cron|timezone)$/),
+        'ir.trigger.deadline.graceMinutes',
+      ]);
+    });
+  });
+
   describe('compile', () => {
     it('reads the staged lines like a table, typed by the declared columns', () => {
       const [statement] = compileRun(
