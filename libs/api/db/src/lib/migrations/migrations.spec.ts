@@ -23,11 +23,13 @@ describe('migrations', () => {
     );
     expect(rows.map((row) => row.table_name)).toEqual([
       'dead_letters',
+      'file_arrivals',
       'flow_migrations',
       'pipeline_runs',
       'pipeline_state',
       'pipelines',
       'scheduler_ticks',
+      'stream_offsets',
       'tenants',
     ]);
   });
