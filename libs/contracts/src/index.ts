@@ -4,6 +4,7 @@ export * from './lib/health';
 export * from './lib/ir';
 export * from './lib/lineage';
 export * from './lib/params';
+export * from './lib/pipeline-versions';
 export * from './lib/pipelines';
 export * from './lib/runs';
 export * from './lib/schedule';

@@ -3,7 +3,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { PipelinesService } from '@flow/api/pipelines';
-import { TenantsService, type TenantContext } from '@flow/api/tenancy';
+import {
+  TenantsService,
+  type CallerContext,
+  type TenantContext,
+} from '@flow/api/tenancy';
 import type { PipelineIr, Schedule } from '@flow/contracts';
 
 import {
@@ -16,6 +20,9 @@ import { seedDemoHistory } from './demo-history';
 import { createSourceTables } from './source-tables';
 
 export const DEMO_TENANT_SLUG = 'demo';
+
+/** The demo pipelines' first versions are recorded as saved by the seed. */
+const DEMO_AUTHOR: CallerContext = { subject: 'flow-seed', role: 'admin' };
 
 /**
  * The demo tenant: source tables with realistic rows and ~25 pipelines over every schedule kind. Idempotent —
@@ -47,7 +54,7 @@ export async function seedDemo(
   let created = 0;
   for (const { name, ir, paused } of demoPipelines()) {
     if (existing.has(name)) continue;
-    await pipelines.create(tenant, { name, ir, paused });
+    await pipelines.create(tenant, DEMO_AUTHOR, { name, ir, paused });
     created++;
   }
   if (created > 0)

@@ -40,6 +40,13 @@ export const ErrorResponseSchema = Shape(
           'Every offending field (validation errors, conflicts, a body the parser refused).',
       }),
     ),
+    currentVersion: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          '412 only: the version the pipeline is at now (the `If-Match` named an older one). Reload, re-apply, save with it.',
+      }),
+    ),
   },
   {
     description: 'The body of every 4xx and 5xx answer.',

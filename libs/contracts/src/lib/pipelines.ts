@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 import { PipelineIrSchema } from './ir';
+import { PipelineVersionNumberSchema } from './pipeline-versions';
 import { RunStatusSchema } from './runs';
 import { ScheduleKindSchema } from './schedule';
 import { DateTime, Nullable, Shape, Uuid } from './schema-builders';
@@ -62,6 +63,7 @@ export const PipelineResponseSchema = Shape('PipelineResponse', {
   name: Type.String(),
   paused: Type.Boolean(),
   ir: PipelineIrSchema,
+  version: PipelineVersionNumberSchema,
   nextFireAt: Nullable(DateTime(), {
     description:
       'The next fire the tick will dispatch; null when paused or unscheduled.',

@@ -135,7 +135,7 @@ export type NodeRunMetrics = Static<typeof NodeRunMetricsSchema>;
 
 const IrVersionSchema = Nullable(Type.Integer({ minimum: 1 }), {
   description:
-    'The IR version the run executed; null until pipelines have versions.',
+    'The IR version the run executed (set when a worker claims it); null for runs not yet claimed and runs from before versions.',
 });
 
 /** `GET /pipelines/{id}/runs/{runId}`: a run with its per-node figures. */

@@ -150,9 +150,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         }
         return { statusCode: status, error, message: response };
       }
-      const { message, details } = response as {
+      const { message, details, currentVersion } = response as {
         message?: unknown;
         details?: FieldError[];
+        currentVersion?: unknown;
       };
       const text = Array.isArray(message)
         ? message.join('; ')
@@ -164,6 +165,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
         error,
         message: text,
         ...(details ? { details } : {}),
+        // A stale If-Match (412) says which version is current, so a client can reload or compare.
+        ...(typeof currentVersion === 'number' ? { currentVersion } : {}),
       };
     }
     if (status === HttpStatus.SERVICE_UNAVAILABLE) {
@@ -189,6 +192,7 @@ const REASONS: Record<number, string> = {
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   409: 'Conflict',
+  412: 'Precondition Failed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',

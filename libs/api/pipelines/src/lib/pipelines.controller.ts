@@ -3,16 +3,24 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   Param,
   Patch,
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 
 import { Endpoint } from '@flow/api/core';
-import { CurrentTenant, type TenantContext } from '@flow/api/tenancy';
+import {
+  CurrentCaller,
+  CurrentTenant,
+  type CallerContext,
+  type TenantContext,
+} from '@flow/api/tenancy';
 import {
   CreatePipelineRequestSchema,
   PipelineIdParamsSchema,
@@ -33,6 +41,12 @@ const IR_INVALID =
   'The body breaks a rule (JSON Schema or the IR validator: unknown node type, a cycle, a column missing from `information_schema`, a schedule that never fires…); `details` names each field by its JSON path, e.g. `ir.nodes[2].where[0].op`.';
 const NODES_OVER_QUOTA =
   'The IR has more nodes than QUOTA_NODES_PER_IR; the message and `details` name the quota, the limit and the count.';
+const STALE =
+  'The `If-Match` version is not the current one: someone else saved in between. Nothing changed; the body has `currentVersion`. Reload, re-apply, save again.';
+const ETAG =
+  '`"<version>"`: the IR version; send it back as `If-Match` when saving.';
+const IF_MATCH =
+  'Send `If-Match: "<version>"` (the ETag you read) to refuse the write with 412 when someone saved in between; without it the last write wins.';
 const NAME_TAKEN =
   'Another pipeline of the tenant already has this name (`details[0].path` is `name`).';
 
@@ -65,17 +79,20 @@ export class PipelinesController {
     status: 201,
     response: PipelineResponseSchema,
     responseDescription: 'Created',
+    responseHeaders: { ETag: ETAG },
     errors: {
       400: IR_INVALID,
       409: `${NAME_TAKEN} Or the tenant is at QUOTA_PIPELINES_PER_TENANT (message and details name the quota, the limit and the count).`,
       422: NODES_OVER_QUOTA,
     },
   })
-  create(
+  async create(
     @CurrentTenant() tenant: TenantContext,
+    @CurrentCaller() caller: CallerContext,
     @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PipelineResponse> {
-    return this.pipelines.create(tenant, body);
+    return withEtag(reply, await this.pipelines.create(tenant, caller, body));
   }
 
   @Get(':id')
@@ -84,35 +101,46 @@ export class PipelinesController {
     security: 'tenant',
     params: PipelineIdParamsSchema,
     response: PipelineResponseSchema,
+    responseHeaders: { ETag: ETAG },
     errors: { 404: NOT_FOUND },
   })
-  get(
+  async get(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PipelineResponse> {
-    return this.pipelines.get(tenant, id);
+    return withEtag(reply, await this.pipelines.get(tenant, id));
   }
 
   @Patch(':id')
   @Endpoint({
     summary: 'Rename, pause/resume or replace the IR of a pipeline',
+    description: IF_MATCH,
     security: 'tenant',
     params: PipelineIdParamsSchema,
     body: UpdatePipelineRequestSchema,
     response: PipelineResponseSchema,
+    responseHeaders: { ETag: ETAG },
     errors: {
       400: IR_INVALID,
       404: NOT_FOUND,
       409: NAME_TAKEN,
+      412: STALE,
       422: NODES_OVER_QUOTA,
     },
   })
-  update(
+  async update(
     @CurrentTenant() tenant: TenantContext,
+    @CurrentCaller() caller: CallerContext,
     @Param('id') id: string,
     @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PipelineResponse> {
-    return this.pipelines.update(tenant, id, body);
+    return withEtag(
+      reply,
+      await this.pipelines.update(tenant, caller, id, body, ifMatch),
+    );
   }
 
   @Delete(':id')
@@ -138,29 +166,53 @@ export class PipelinesController {
     security: 'tenant',
     params: PipelineIdParamsSchema,
     response: PipelineIrSchema,
+    responseHeaders: { ETag: ETAG },
     errors: { 404: NOT_FOUND },
   })
-  getIr(
+  async getIr(
     @CurrentTenant() tenant: TenantContext,
     @Param('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PipelineIr> {
-    return this.pipelines.getIr(tenant, id);
+    return withEtag(reply, await this.pipelines.getIr(tenant, id)).ir;
   }
 
   @Put(':id/ir')
   @Endpoint({
-    summary: 'Replace the pipeline’s IR document',
+    summary:
+      'Replace the pipeline’s IR document (a new version when it differs)',
+    description: `${IF_MATCH} The console always sends it.`,
     security: 'tenant',
     params: PipelineIdParamsSchema,
     body: PipelineIrSchema,
     response: PipelineIrSchema,
-    errors: { 400: IR_INVALID, 404: NOT_FOUND, 422: NODES_OVER_QUOTA },
+    responseHeaders: { ETag: ETAG },
+    errors: {
+      400: IR_INVALID,
+      404: NOT_FOUND,
+      412: STALE,
+      422: NODES_OVER_QUOTA,
+    },
   })
-  replaceIr(
+  async replaceIr(
     @CurrentTenant() tenant: TenantContext,
+    @CurrentCaller() caller: CallerContext,
     @Param('id') id: string,
     @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PipelineIr> {
-    return this.pipelines.replaceIr(tenant, id, body);
+    return withEtag(
+      reply,
+      await this.pipelines.replaceIr(tenant, caller, id, body, ifMatch),
+    ).ir;
   }
+}
+
+function withEtag<T extends { version: number }>(
+  reply: FastifyReply,
+  value: T,
+): T {
+  void reply.header('etag', `"${value.version}"`);
+  return value;
 }

@@ -13,6 +13,7 @@ export interface PipelineRow {
   tenant_id: string;
   name: string;
   ir: PipelineIr;
+  version: number;
   schedule_kind: ScheduleKind | null;
   schedule_since: Date | null;
   paused: boolean;
@@ -35,6 +36,12 @@ export type PipelineListRow = Pick<
   | 'updated_at'
 >;
 
+export interface PipelineVersionRow {
+  version: number;
+  created_at: Date;
+  created_by: string | null;
+}
+
 export interface PipelineWrite {
   name: string;
   ir: PipelineIr;
@@ -46,7 +53,7 @@ export interface PipelineWrite {
 }
 
 /** A pipeline row with its state row (`p` and `s`): what every single-pipeline read and write returns. */
-const COLUMNS = `p.id, p.tenant_id, p.name, p.ir, p.schedule_kind, s.schedule_since, p.paused, s.next_fire_at, s.previous_fire_at,
+const COLUMNS = `p.id, p.tenant_id, p.name, p.ir, p.version, p.schedule_kind, s.schedule_since, p.paused, s.next_fire_at, s.previous_fire_at,
   s.last_run_at, s.last_run_status, p.created_at, p.updated_at`;
 
 /**
@@ -96,13 +103,58 @@ export class PipelinesRepository {
     return rows[0] ?? null;
   }
 
-  async findIr(tenantId: string, id: string): Promise<PipelineIr | null> {
-    const rows = await queryRows<{ ir: PipelineIr }>(
+  async findIr(
+    tenantId: string,
+    id: string,
+  ): Promise<{ ir: PipelineIr; version: number } | null> {
+    const rows = await queryRows<{ ir: PipelineIr; version: number }>(
       this.dataSource,
-      `SELECT ir FROM pipelines WHERE tenant_id = $1 AND id = $2`,
+      `SELECT ir, version FROM pipelines WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
-    return rows[0]?.ir ?? null;
+    return rows[0] ?? null;
+  }
+
+  /**
+   * A page of the pipeline's versions, newest first, keyset on the version (a backward scan of the primary key).
+   * Null when the tenant has no such pipeline (one query answers both).
+   */
+  async listVersions(
+    tenantId: string,
+    id: string,
+    limit: number,
+    beforeVersion: number | null,
+  ): Promise<PipelineVersionRow[] | null> {
+    const rows = await queryRows<Partial<PipelineVersionRow>>(
+      this.dataSource,
+      `SELECT v.version, v.created_at, v.created_by
+         FROM pipelines p
+         LEFT JOIN LATERAL (
+              SELECT version, created_at, created_by FROM pipeline_versions
+               WHERE pipeline_id = p.id AND ($3::int IS NULL OR version < $3)
+               ORDER BY version DESC
+               LIMIT $4) AS v ON true
+        WHERE p.tenant_id = $1 AND p.id = $2`,
+      [tenantId, id, beforeVersion, limit],
+    );
+    if (rows.length === 0) return null;
+    return rows.filter((row) => row.version != null) as PipelineVersionRow[];
+  }
+
+  /** One version with its IR; null when the tenant has no such pipeline or the pipeline no such version. */
+  async findVersion(
+    tenantId: string,
+    id: string,
+    version: number,
+  ): Promise<(PipelineVersionRow & { ir: PipelineIr }) | null> {
+    const rows = await queryRows<PipelineVersionRow & { ir: PipelineIr }>(
+      this.dataSource,
+      `SELECT v.version, v.ir, v.created_at, v.created_by
+         FROM pipelines p JOIN pipeline_versions v ON v.pipeline_id = p.id
+        WHERE p.tenant_id = $1 AND p.id = $2 AND v.version = $3`,
+      [tenantId, id, version],
+    );
+    return rows[0] ?? null;
   }
 
   /** The database clock: the only clock schedules are computed against. */
@@ -117,9 +169,11 @@ export class PipelinesRepository {
   async insert(
     tenantId: string,
     write: PipelineWrite,
+    author: string | null,
     manager: EntityManager,
   ): Promise<PipelineRow> {
-    // The state row is written in the same statement (the insert trigger then finds it present and adds nothing).
+    // The state row and version 1 are written in the same statement (the insert triggers then find them present and
+    // add nothing).
     const rows = await queryRows<PipelineRow>(
       manager,
       `WITH p AS (
@@ -130,6 +184,9 @@ export class PipelinesRepository {
          INSERT INTO pipeline_state (pipeline_id, tenant_id, schedule_since, next_fire_at, previous_fire_at)
          SELECT id, tenant_id, $6, $7, $8 FROM p
          RETURNING *
+       ), v AS (
+         INSERT INTO pipeline_versions (pipeline_id, version, ir, created_at, created_by)
+         SELECT id, version, ir, created_at, $9 FROM p
        )
        SELECT ${COLUMNS} FROM p JOIN s ON s.pipeline_id = p.id`,
       [
@@ -141,24 +198,37 @@ export class PipelinesRepository {
         write.scheduleSince,
         write.nextFireAt,
         write.previousFireAt,
+        author,
       ],
     );
     return rows[0];
   }
 
+  /**
+   * Writes the pipeline and its state row. When the IR changes (jsonb equality: key order and spacing do not count)
+   * the version grows by one and the new IR is kept as that version, with its author — all in one statement, on a
+   * row the caller has locked.
+   */
   async update(
     tenantId: string,
     id: string,
     write: PipelineWrite,
+    author: string | null,
     manager: EntityManager,
   ): Promise<PipelineRow> {
     const rows = await queryRows<PipelineRow>(
       manager,
-      `WITH p AS (
+      `WITH old AS (
+         SELECT version FROM pipelines WHERE tenant_id = $1 AND id = $2
+       ), p AS (
          UPDATE pipelines
-            SET name = $3, ir = $4, paused = $5, schedule_kind = $6, updated_at = now()
+            SET name = $3, ir = $4, paused = $5, schedule_kind = $6, updated_at = now(),
+                version = CASE WHEN ir = $4::jsonb THEN version ELSE version + 1 END
           WHERE tenant_id = $1 AND id = $2
           RETURNING *
+       ), v AS (
+         INSERT INTO pipeline_versions (pipeline_id, version, ir, created_at, created_by)
+         SELECT p.id, p.version, p.ir, p.updated_at, $10 FROM p, old WHERE p.version <> old.version
        ), s AS (
          UPDATE pipeline_state
             SET schedule_since = $7, next_fire_at = $8, previous_fire_at = $9, schedule_error = NULL, changed_at = clock_timestamp()
@@ -176,6 +246,7 @@ export class PipelinesRepository {
         write.scheduleSince,
         write.nextFireAt,
         write.previousFireAt,
+        author,
       ],
     );
     return rows[0];

@@ -1,5 +1,7 @@
 import {
   ConflictException,
+  HttpException,
+  HttpStatus,
   Inject,
   Injectable,
   NotFoundException,
@@ -13,7 +15,7 @@ import {
   ValidationFailedError,
   type FlowConfig,
 } from '@flow/api/core';
-import type { TenantContext } from '@flow/api/tenancy';
+import type { CallerContext, TenantContext } from '@flow/api/tenancy';
 import {
   PIPELINE_NAME_MAX_LENGTH,
   type FieldError,
@@ -52,6 +54,29 @@ function parseNameFilter(raw: unknown): string | null {
       },
     ]);
   return raw;
+}
+
+/** An IR and the version it is (the ETag of `GET /pipelines/:id/ir` and of the PUT's answer). */
+export interface VersionedIr {
+  ir: PipelineIr;
+  version: number;
+}
+
+/**
+ * `If-Match`: absent → null (last write wins, DESIGN §13); `"<version>"` (or weak `W/"<version>"`) → the version the
+ * edit is based on; `*` → null (any version). Anything else is a 400 naming the header.
+ */
+export function parseIfMatch(header: string | undefined): number | null {
+  if (header === undefined || header.trim() === '*') return null;
+  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
+  if (!match || Number(match[1]) < 1)
+    throw new ValidationFailedError([
+      {
+        path: 'If-Match',
+        message: 'must be the ETag of the pipeline, e.g. "3" (quotes included)',
+      },
+    ]);
+  return Number(match[1]);
 }
 
 /** Pipeline rules: validation, schedule bookkeeping on every write, keyset pages, tenant scoping. */
@@ -103,14 +128,17 @@ export class PipelinesService {
     return toResponse(await this.findOrThrow(tenant, id));
   }
 
-  async getIr(tenant: TenantContext, id: string): Promise<PipelineIr> {
-    const ir = isUuid(id) ? await this.pipelines.findIr(tenant.id, id) : null;
-    if (!ir) throw pipelineNotFound();
-    return ir;
+  async getIr(tenant: TenantContext, id: string): Promise<VersionedIr> {
+    const found = isUuid(id)
+      ? await this.pipelines.findIr(tenant.id, id)
+      : null;
+    if (!found) throw pipelineNotFound();
+    return found;
   }
 
   async create(
     tenant: TenantContext,
+    caller: CallerContext,
     body: unknown,
   ): Promise<PipelineResponse> {
     const { value, errors } = parseCreatePipeline(body);
@@ -143,6 +171,7 @@ export class PipelinesService {
         return this.pipelines.insert(
           tenant.id,
           { name: value.name, ir: value.ir, paused, ...schedule },
+          caller.subject,
           manager,
         );
       })
@@ -150,30 +179,38 @@ export class PipelinesService {
     return toResponse(row);
   }
 
+  /** `ifMatch`: the raw `If-Match` header; when given, a pipeline at another version answers 412. */
   async update(
     tenant: TenantContext,
+    caller: CallerContext,
     id: string,
     body: unknown,
+    ifMatch?: string,
   ): Promise<PipelineResponse> {
+    const expected = parseIfMatch(ifMatch);
     const { value, errors } = parseUpdatePipeline(body);
     if (!value) throw new ValidationFailedError(errors);
     if (value.ir) {
       this.checkNodeQuota(value.ir, 'ir.nodes');
       await this.checkAgainstTables(tenant, value.ir);
     }
-    return toResponse(await this.write(tenant, id, value));
+    return toResponse(await this.write(tenant, caller, id, value, expected));
   }
 
   async replaceIr(
     tenant: TenantContext,
+    caller: CallerContext,
     id: string,
     body: unknown,
-  ): Promise<PipelineIr> {
+    ifMatch?: string,
+  ): Promise<VersionedIr> {
+    const expected = parseIfMatch(ifMatch);
     const { value, errors } = parseIrDocument(body);
     if (!value) throw new ValidationFailedError(errors);
     this.checkNodeQuota(value, 'nodes');
     await this.checkAgainstTables(tenant, value);
-    return (await this.write(tenant, id, { ir: value })).ir;
+    const row = await this.write(tenant, caller, id, { ir: value }, expected);
+    return { ir: row.ir, version: row.version };
   }
 
   async delete(tenant: TenantContext, id: string): Promise<void> {
@@ -183,8 +220,10 @@ export class PipelinesService {
 
   private async write(
     tenant: TenantContext,
+    caller: CallerContext,
     id: string,
     change: { name?: string; ir?: PipelineIr; paused?: boolean },
+    expectedVersion: number | null,
   ): Promise<PipelineRow> {
     if (!isUuid(id)) throw pipelineNotFound();
     return this.pipelines
@@ -196,6 +235,9 @@ export class PipelinesService {
           true,
         );
         if (!current) throw pipelineNotFound();
+        // Checked on the locked row: two saves based on the same version cannot both pass.
+        if (expectedVersion !== null && current.version !== expectedVersion)
+          throw staleVersion(expectedVersion, current.version);
         const now = await this.pipelines.now(manager);
         const ir = change.ir ?? current.ir;
         const paused = change.paused ?? current.paused;
@@ -218,6 +260,7 @@ export class PipelinesService {
           tenant.id,
           id,
           { name: change.name ?? current.name, ir, paused, ...schedule },
+          caller.subject,
           manager,
         );
       })
@@ -299,6 +342,7 @@ function toResponse(row: PipelineRow): PipelineResponse {
     name: row.name,
     paused: row.paused,
     ir: row.ir,
+    version: row.version,
     nextFireAt: iso(row.next_fire_at),
     lastRunAt: iso(row.last_run_at),
     lastRunStatus: row.last_run_status,
@@ -314,6 +358,24 @@ function iso(value: Date | null): string | null {
 /** Malformed ids, missing ids and other tenants' ids all answer the same 404: nothing leaks. */
 function pipelineNotFound(): NotFoundException {
   return new NotFoundException('Pipeline not found');
+}
+
+/** 412: the edit was based on an older version; the body says which one is current (DESIGN §13). */
+function staleVersion(expected: number, current: number): HttpException {
+  const message = `The pipeline was changed by someone else: it is at version ${current}, this edit is based on version ${expected}. Reload it, apply the change again and save.`;
+  return new HttpException(
+    {
+      message,
+      details: [
+        {
+          path: 'If-Match',
+          message: `is "${expected}" but the pipeline is at version ${current}`,
+        },
+      ],
+      currentVersion: current,
+    },
+    HttpStatus.PRECONDITION_FAILED,
+  );
 }
 
 function encodeCursor(lastName: string): string {

@@ -28,7 +28,7 @@ export class SqlPreviewService {
     if (!ir) throw new NotFoundException('Pipeline not found');
     try {
       const { sql, parameters, columns, warnings } = compilePreview(
-        ir,
+        ir.ir,
         catalog,
         { tenantId: tenant.id, pipelineId: id },
       );

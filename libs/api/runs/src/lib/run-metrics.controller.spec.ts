@@ -126,7 +126,7 @@ describe(NodeMetricsController.name, () => {
         rowsRead: 12,
         rowsWritten: 9,
         rowsRejected: 3,
-        irVersion: null,
+        irVersion: 1,
       });
       expect(run.nodeMetrics['orders']).toMatchObject({
         rowsIn: 12,

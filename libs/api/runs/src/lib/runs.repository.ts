@@ -27,6 +27,8 @@ export interface RunRow {
   rows_rejected: number | null;
   error: string | null;
   node_metrics: Record<string, NodeMetrics> | null;
+  /** The IR version the run executed; null before a worker claimed it (and for runs from before versions). */
+  ir_version: number | null;
 }
 
 /** A finished run and one node's stored figures (null when the run recorded none for it). */
@@ -38,6 +40,7 @@ export interface NodeMetricsRow {
   queued_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  ir_version: number | null;
   metrics: NodeMetrics | null;
 }
 
@@ -69,7 +72,7 @@ export interface RetryPolicy {
 }
 
 const RUN_COLUMNS = `id, pipeline_id, trigger, scheduled_for, status, attempt, queued_at, ${instantText('queued_at')} AS queued_at_text, available_at,
-  started_at, finished_at, rows_read, rows_written, rows_rejected, error, node_metrics`;
+  started_at, finished_at, rows_read, rows_written, rows_rejected, error, node_metrics, ir_version`;
 
 /** `available_at` after attempt `attempt` failed: base · 2^(attempt-1), capped (same rule as `backoffMs`). */
 const BACKOFF_SQL = (attempt: string, base: string, max: string) =>
@@ -209,7 +212,7 @@ export class RunsRepository {
       `SELECT true AS found, r.*
          FROM pipelines p
          LEFT JOIN LATERAL (
-              SELECT id, status, trigger, scheduled_for, queued_at, started_at, finished_at,
+              SELECT id, status, trigger, scheduled_for, queued_at, started_at, finished_at, ir_version,
                      node_metrics -> $3 AS metrics
                 FROM pipeline_runs
                WHERE pipeline_id = p.id AND status IN ('succeeded', 'failed')
@@ -238,7 +241,8 @@ export class RunsRepository {
        ), claimed AS (
          UPDATE pipeline_runs r
             SET status = 'running', worker_id = $1, attempt = r.attempt + 1,
-                started_at = now(), heartbeat_at = now(), finished_at = NULL
+                started_at = now(), heartbeat_at = now(), finished_at = NULL,
+                ir_version = (SELECT version FROM pipelines WHERE id = r.pipeline_id)
            FROM next WHERE r.id = next.id
          RETURNING r.id, r.tenant_id, r.pipeline_id, r.trigger, r.replay_dead_letter_ids, r.worker_id, r.attempt, r.started_at
        ), shown AS (
@@ -290,10 +294,19 @@ export class RunsRepository {
     controlSchema: string,
     run: ClaimedRun,
   ): Promise<PipelineIr | null> {
+    // The IR may have changed since the claim recorded its version: the run records the version it really executes
+    // (in the run's transaction; if that rolls back, the claim's version stays).
+    const control = quoteIdent(controlSchema);
     const rows = await queryRows<{ ir: PipelineIr }>(
       manager,
-      `SELECT ir FROM ${quoteIdent(controlSchema)}.pipelines WHERE id = $1 AND tenant_id = $2`,
-      [run.pipeline_id, run.tenant_id],
+      `WITH p AS (
+         SELECT ir, version FROM ${control}.pipelines WHERE id = $1 AND tenant_id = $2
+       ), recorded AS (
+         UPDATE ${control}.pipeline_runs r SET ir_version = p.version
+           FROM p WHERE r.id = $3 AND r.ir_version IS DISTINCT FROM p.version
+       )
+       SELECT ir FROM p`,
+      [run.pipeline_id, run.tenant_id, run.id],
     );
     return rows[0]?.ir ?? null;
   }

@@ -120,7 +120,7 @@ export class RunsService {
     pipelineId: string,
     deadLetterIds: string[] | null,
   ): Promise<RunDetail> {
-    const ir = await this.pipelines.getIr(tenant, pipelineId);
+    const { ir } = await this.pipelines.getIr(tenant, pipelineId);
     const catalog = await this.catalog.get(tenant.schema);
     let letterSources: Record<string, string[]>;
     try {
@@ -193,7 +193,7 @@ export class RunsService {
     const { nodeMetrics, ...run } = toResponse(found.run);
     return {
       ...run,
-      irVersion: null,
+      irVersion: found.run.ir_version,
       nodeMetrics: Object.fromEntries(
         Object.entries(nodeMetrics ?? {}).map(([node, metrics]) => [
           node,
@@ -256,7 +256,7 @@ function toNodeMetricsPoint(row: NodeMetricsRow) {
     queuedAt: row.queued_at.toISOString(),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
-    irVersion: null,
+    irVersion: row.ir_version,
     recorded: row.metrics !== null,
     ...toNodeRunMetrics(row.metrics),
   };

@@ -32,11 +32,8 @@ export const PIPELINE_TABS: readonly PipelineTab[] = [
   {
     path: 'versions',
     label: 'Versions',
-    // Until pipelines have versions (DESIGN §13).
     load: () =>
-      import('./placeholder-tab/placeholder-tab').then(
-        (m) => m.VersionsPlaceholderTab,
-      ),
+      import('./versions-tab/versions-tab').then((m) => m.VersionsTab),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { DeadLetterEntity } from './dead-letter.entity';
 import { PipelineRunEntity } from './pipeline-run.entity';
 import { PipelineStateEntity } from './pipeline-state.entity';
+import { PipelineVersionEntity } from './pipeline-version.entity';
 import { PipelineEntity } from './pipeline.entity';
 import { SchedulerTickEntity } from './scheduler-tick.entity';
 import { TenantEntity } from './tenant.entity';
@@ -10,6 +11,7 @@ export {
   PipelineEntity,
   PipelineRunEntity,
   PipelineStateEntity,
+  PipelineVersionEntity,
   SchedulerTickEntity,
   TenantEntity,
 };
@@ -19,6 +21,7 @@ export const ENTITIES = [
   TenantEntity,
   PipelineEntity,
   PipelineStateEntity,
+  PipelineVersionEntity,
   PipelineRunEntity,
   SchedulerTickEntity,
   DeadLetterEntity,

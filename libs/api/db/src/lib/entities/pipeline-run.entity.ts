@@ -33,6 +33,10 @@ export class PipelineRunEntity {
   })
   replayDeadLetterIds!: string[] | null;
 
+  /** The pipeline's IR version this run executed (set when claimed, corrected when the IR is read); null before. */
+  @Column({ name: 'ir_version', type: 'integer', nullable: true })
+  irVersion!: number | null;
+
   @Column({ type: 'integer', default: 0 })
   attempt!: number;
 

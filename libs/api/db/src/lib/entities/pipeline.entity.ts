@@ -31,6 +31,10 @@ export class PipelineEntity {
   @Column({ type: 'boolean', default: false })
   paused!: boolean;
 
+  /** 1 at creation, +1 on every IR change; the ETag of the pipeline and its IR. */
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../testing';
 import { dataSourceOptions, runMigrations } from '../data-source';
 import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
 import { DeadLetterLifecycle1796160000000 } from './1796160000000-dead-letter-lifecycle';
+import { PipelineVersions1796213000000 } from './1796213000000-pipeline-versions';
 import { MIGRATIONS } from './index';
 
 describe('migrations', () => {
@@ -27,6 +28,7 @@ describe('migrations', () => {
       'flow_migrations',
       'pipeline_runs',
       'pipeline_state',
+      'pipeline_versions',
       'pipelines',
       'scheduler_ticks',
       'stream_offsets',
@@ -198,6 +200,7 @@ describe('migrations', () => {
         'paused',
         'created_at',
         'updated_at',
+        'version',
       ]);
     } finally {
       await old.drop();
@@ -265,6 +268,65 @@ describe('migrations', () => {
           [tenant.id, pipeline.id, run.id],
         ),
       ).rejects.toThrow(/dead_letters_kind_check/);
+    } finally {
+      await old.drop();
+    }
+  });
+
+  it('gives existing pipelines version 1 with their IR, and every pipeline inserted later its first version', async () => {
+    const old = await createTestDatabase({ migrate: false });
+    try {
+      const before = new DataSource({
+        ...dataSourceOptions({ url: old.url, poolSize: 1 }),
+        migrations: MIGRATIONS.slice(
+          0,
+          MIGRATIONS.indexOf(PipelineVersions1796213000000),
+        ),
+      });
+      await before.initialize();
+      await before.runMigrations();
+      const [tenant] = await before.query(
+        `INSERT INTO tenants (slug, name) VALUES ('delta', 'Delta') RETURNING id`,
+      );
+      await before.query(
+        `INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'old', '{"version": 1, "nodes": []}')`,
+        [tenant.id],
+      );
+      await before.destroy();
+
+      expect(await runMigrations(old.dataSource)).toContain(
+        'PipelineVersions1796213000000',
+      );
+      await old.dataSource.query(
+        `INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'seeded', '{"version": 1, "nodes": [{"id": "a"}]}')`,
+        [tenant.id],
+      );
+      const versions = await old.dataSource.query(
+        `SELECT p.name, p.version AS current, v.version, v.ir, v.created_by
+           FROM pipelines p JOIN pipeline_versions v ON v.pipeline_id = p.id ORDER BY p.name`,
+      );
+      expect(versions).toEqual([
+        {
+          name: 'old',
+          current: 1,
+          version: 1,
+          ir: { version: 1, nodes: [] },
+          created_by: null,
+        },
+        {
+          name: 'seeded',
+          current: 1,
+          version: 1,
+          ir: { version: 1, nodes: [{ id: 'a' }] },
+          created_by: null,
+        },
+      ]);
+      await old.dataSource.query(`DELETE FROM pipelines`);
+      expect(
+        await old.dataSource.query(
+          `SELECT count(*)::int AS n FROM pipeline_versions`,
+        ),
+      ).toEqual([{ n: 0 }]);
     } finally {
       await old.drop();
     }

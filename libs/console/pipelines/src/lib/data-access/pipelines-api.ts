@@ -6,6 +6,8 @@ import type {
   NodeMetricsResponse,
   PipelineListResponse,
   PipelineResponse,
+  PipelineVersionListResponse,
+  PipelineVersionResponse,
   RunDetailResponse,
   RunListResponse,
   SqlPreviewResponse,
@@ -16,7 +18,7 @@ const API = '/api/v1/pipelines';
 /** How many runs the trend chart shows. */
 export const TREND_RUNS = 30;
 
-/** The pipelines resource of DESIGN §8 and its runs; read-only here. Auth is added by the app's interceptor. */
+/** The pipelines resource of DESIGN §8, its runs and IR versions. Auth is added by the app's interceptor. */
 @Injectable({ providedIn: 'root' })
 export class PipelinesApi {
   private readonly http = inject(HttpClient);
@@ -64,6 +66,25 @@ export class PipelinesApi {
     return this.http.get<NodeMetricsResponse>(
       `${API}/${encodeURIComponent(id)}/node-metrics`,
       { params: new HttpParams().set('node', node).set('limit', limit) },
+    );
+  }
+
+  /** The IR's versions, newest first. */
+  versions(
+    id: string,
+    query: { limit: number; cursor?: string | null },
+  ): Observable<PipelineVersionListResponse> {
+    let params = new HttpParams().set('limit', query.limit);
+    if (query.cursor) params = params.set('cursor', query.cursor);
+    return this.http.get<PipelineVersionListResponse>(
+      `${API}/${encodeURIComponent(id)}/versions`,
+      { params },
+    );
+  }
+
+  version(id: string, version: number): Observable<PipelineVersionResponse> {
+    return this.http.get<PipelineVersionResponse>(
+      `${API}/${encodeURIComponent(id)}/versions/${version}`,
     );
   }
 
