@@ -108,7 +108,10 @@ export interface paths {
         delete: operations["PipelinesController_delete"];
         options?: never;
         head?: never;
-        /** Rename, pause/resume or replace the IR of a pipeline */
+        /**
+         * Rename, pause/resume or replace the IR of a pipeline
+         * @description Send `If-Match: "<version>"` (the ETag you read) to refuse the write with 412 when someone saved in between; without it the last write wins.
+         */
         patch: operations["PipelinesController_update"];
         trace?: never;
     };
@@ -121,8 +124,45 @@ export interface paths {
         };
         /** The pipeline’s IR document */
         get: operations["PipelinesController_getIr"];
-        /** Replace the pipeline’s IR document */
+        /**
+         * Replace the pipeline’s IR document (a new version when it differs)
+         * @description Send `If-Match: "<version>"` (the ETag you read) to refuse the write with 412 when someone saved in between; without it the last write wins. The console always sends it.
+         */
         put: operations["PipelinesController_replaceIr"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipeline’s IR versions, newest first (keyset pages) */
+        get: operations["PipelineVersionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One IR version with its IR, who saved it and when */
+        get: operations["PipelineVersionsController_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -340,6 +380,8 @@ export interface components {
             message: string;
             /** @description Every offending field (validation errors, conflicts, a body the parser refused). */
             details?: components["schemas"]["FieldError"][];
+            /** @description 412 only: the version the pipeline is at now (the `If-Match` named an older one). Reload, re-apply, save with it. */
+            currentVersion?: number;
         };
         /** LiveResponse */
         LiveResponse: {
@@ -873,6 +915,11 @@ export interface components {
             paused: boolean;
             ir: components["schemas"]["PipelineIr"];
             /**
+             * @description The IR version: 1 at creation, +1 on every change of the IR. `GET /pipelines/{id}` and `GET /pipelines/{id}/ir` send it as `ETag: "<version>"`; `PUT /pipelines/{id}/ir` with `If-Match: "<version>"` answers 412 when the pipeline has moved on.
+             * @example 3
+             */
+            version: number;
+            /**
              * Format: date-time
              * @description The next fire the tick will dispatch; null when paused or unscheduled.
              */
@@ -901,6 +948,38 @@ export interface components {
             name?: string;
             ir?: components["schemas"]["PipelineIr"];
             paused?: boolean;
+        };
+        /** PipelineVersionSummary */
+        PipelineVersionSummary: {
+            /**
+             * @description The IR version: 1 at creation, +1 on every change of the IR. `GET /pipelines/{id}` and `GET /pipelines/{id}/ir` send it as `ETag: "<version>"`; `PUT /pipelines/{id}/ir` with `If-Match: "<version>"` answers 412 when the pipeline has moved on.
+             * @example 3
+             */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The JWT `sub` of whoever saved it; null for versions from before versioning or written without a token (seeds). */
+            createdBy: string | null;
+        };
+        /** PipelineVersionListResponse */
+        PipelineVersionListResponse: {
+            /** @description Newest first. */
+            items: components["schemas"]["PipelineVersionSummary"][];
+            /** @description Opaque keyset cursor for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** PipelineVersionResponse */
+        PipelineVersionResponse: {
+            /**
+             * @description The IR version: 1 at creation, +1 on every change of the IR. `GET /pipelines/{id}` and `GET /pipelines/{id}/ir` send it as `ETag: "<version>"`; `PUT /pipelines/{id}/ir` with `If-Match: "<version>"` answers 412 when the pipeline has moved on.
+             * @example 3
+             */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The JWT `sub` of whoever saved it; null for versions from before versioning or written without a token (seeds). */
+            createdBy: string | null;
+            ir: components["schemas"]["PipelineIr"];
         };
         /** SqlPreviewColumn */
         SqlPreviewColumn: {
@@ -1139,7 +1218,7 @@ export interface components {
             nodeMetrics: {
                 [key: string]: components["schemas"]["NodeRunMetrics"];
             };
-            /** @description The IR version the run executed; null until pipelines have versions. */
+            /** @description The IR version the run executed (set when a worker claims it); null for runs not yet claimed and runs from before versions. */
             irVersion: number | null;
         };
         /** NodeMetricsPoint */
@@ -1161,7 +1240,7 @@ export interface components {
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
-            /** @description The IR version the run executed; null until pipelines have versions. */
+            /** @description The IR version the run executed (set when a worker claims it); null for runs not yet claimed and runs from before versions. */
             irVersion: number | null;
             /** @description False when the run has no figures for this node (e.g. it failed before reaching it). */
             recorded: boolean;
@@ -1510,6 +1589,9 @@ export type PipelineIr = components['schemas']['PipelineIr'];
 export type CreatePipelineRequest = components['schemas']['CreatePipelineRequest'];
 export type PipelineResponse = components['schemas']['PipelineResponse'];
 export type UpdatePipelineRequest = components['schemas']['UpdatePipelineRequest'];
+export type PipelineVersionSummary = components['schemas']['PipelineVersionSummary'];
+export type PipelineVersionListResponse = components['schemas']['PipelineVersionListResponse'];
+export type PipelineVersionResponse = components['schemas']['PipelineVersionResponse'];
 export type SqlPreviewColumn = components['schemas']['SqlPreviewColumn'];
 export type SqlPreviewResponse = components['schemas']['SqlPreviewResponse'];
 export type LineageNode = components['schemas']['LineageNode'];
@@ -1897,6 +1979,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `"<version>"`: the IR version; send it back as `If-Match` when saving. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2073,6 +2157,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description `"<version>"`: the IR version; send it back as `If-Match` when saving. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2292,6 +2378,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description `"<version>"`: the IR version; send it back as `If-Match` when saving. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2379,6 +2467,22 @@ export interface operations {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
                      *       "message": "Another pipeline of the tenant already has this name (details[0].path is name)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The `If-Match` version is not the current one: someone else saved in between. Nothing changed; the body has `currentVersion`. Reload, re-apply, save again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 412,
+                     *       "error": "Precondition Failed",
+                     *       "message": "The If-Match version is not the current one: someone else saved in between."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -2484,6 +2588,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description `"<version>"`: the IR version; send it back as `If-Match` when saving. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2676,6 +2782,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description `"<version>"`: the IR version; send it back as `If-Match` when saving. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2793,6 +2901,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The `If-Match` version is not the current one: someone else saved in between. Nothing changed; the body has `currentVersion`. Reload, re-apply, save again. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 412,
+                     *       "error": "Precondition Failed",
+                     *       "message": "The If-Match version is not the current one: someone else saved in between."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
@@ -2852,6 +2976,240 @@ export interface operations {
                      *       "statusCode": 429,
                      *       "error": "Too Many Requests",
                      *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "message": "The database is unreachable; retry shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    PipelineVersionsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100 (400 naming `limit` otherwise). */
+                limit?: number;
+                /** @description The previous page’s `nextCursor` (opaque; a malformed one is a 400 naming `cursor`). */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline’s id. An unknown id, another tenant’s, or one that is not a uuid is a 404.
+                 * @example 0b8f2d1e-5c4a-4e8b-9a61-3d2f7c9e1a40
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineVersionListResponse"];
+                };
+            };
+            /** @description A query parameter is invalid; `details` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "message": "limit: must be an integer from 1 to 100",
+                     *       "details": [
+                     *         {
+                     *           "path": "limit",
+                     *           "message": "must be an integer from 1 to 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token, or no `tenant_id` claim. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Missing, malformed, expired or wrongly signed bearer token, or no tenant_id claim."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The token names a tenant that does not exist. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "The token names a tenant that does not exist."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No pipeline with this id in the caller’s tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "message": "No pipeline with this id in the caller’s tenant."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "message": "The database is unreachable; retry shortly."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    PipelineVersionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline’s id. An unknown id, another tenant’s, or one that is not a uuid is a 404.
+                 * @example 0b8f2d1e-5c4a-4e8b-9a61-3d2f7c9e1a40
+                 */
+                id: string;
+                /**
+                 * @description The IR version (1, 2, …; a 400 naming `version` when not a number, a 404 when the pipeline has no such version).
+                 * @example 2
+                 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineVersionResponse"];
+                };
+            };
+            /** @description The version is not a number (`details[0].path` is `version`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "message": "limit: must be an integer from 1 to 100",
+                     *       "details": [
+                     *         {
+                     *           "path": "limit",
+                     *           "message": "must be an integer from 1 to 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token, or no `tenant_id` claim. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "message": "Missing, malformed, expired or wrongly signed bearer token, or no tenant_id claim."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The token names a tenant that does not exist. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "message": "The token names a tenant that does not exist."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No pipeline with this id in the caller’s tenant, or it has no such version. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "message": "No pipeline with this id in the caller’s tenant, or it has no such version."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];

@@ -24,6 +24,16 @@ export const RunIdParamsSchema = Type.Object({
   }),
 });
 
+export const PipelineVersionParamsSchema = Type.Object({
+  id: pipelineId,
+  version: Type.Integer({
+    minimum: 1,
+    description:
+      'The IR version (1, 2, …; a 400 naming `version` when not a number, a 404 when the pipeline has no such version).',
+    examples: [2],
+  }),
+});
+
 /** `limit` (1–max, default given) and the opaque `cursor` of a keyset page. */
 export function PageQuerySchema(defaultLimit: number, maxLimit: number) {
   return Type.Object({
