@@ -3098,6 +3098,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The database is unreachable; retry shortly. */
             503: {
                 headers: {
@@ -3210,6 +3226,22 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "No pipeline with this id in the caller’s tenant, or it has no such version."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
@@ -4600,6 +4632,22 @@ export interface operations {
                      *       "statusCode": 404,
                      *       "error": "Not Found",
                      *       "message": "The pipelineId is not one of the tenant’s stream pipelines."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; `Retry-After` gives the seconds to wait (docs/security.md). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "message": "Over a rate limit: the tenant’s budget for this kind of request (writes, expensive reads, reads) or, after repeated failed authentications, the client address’s; Retry-After gives the seconds to wait (docs/security.md)."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
