@@ -14,6 +14,7 @@ import type {
 } from '@flow/contracts';
 
 import { SchedulerModule } from './scheduler.module';
+import { STATUS_VERSION_TTL_MS } from './status.service';
 import { TICK_LOCK_KEY } from './scheduler.repository';
 import { TickService } from './tick.service';
 
@@ -605,6 +606,11 @@ describe(SchedulerModule.name, () => {
       await sql(
         `INSERT INTO pipelines (tenant_id, name, ir) VALUES ($1, 'unscheduled', '{"version":1,"nodes":[]}')`,
         [acme.id],
+      );
+      // Status reads a tenant's version at most once per STATUS_VERSION_TTL_MS: the test above read acme's status
+      // moments ago, before these rows existed.
+      await new Promise((resolve) =>
+        setTimeout(resolve, STATUS_VERSION_TTL_MS + 50),
       );
       const http = await t.app.inject({
         method: 'GET',
