@@ -662,7 +662,7 @@ describe('rrules that never fire do not stall the api (issue 11, DESIGN §17)', 
     db = await freshDatabase();
     const tenant = await createTenant(db, 'never-fires');
     api = await startApi('never-fires-api', db.url);
-    const token = await new SignJWT({ tenant_id: tenant.id })
+    const token = await new SignJWT({ tenant_id: tenant.id, role: 'editor' })
       .setProtectedHeader({ alg: 'HS256' })
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(JWT_SECRET));
