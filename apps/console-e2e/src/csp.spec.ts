@@ -110,11 +110,11 @@ test('no page of the console triggers a CSP violation or a console error', async
     },
     {
       path: `/data/pipelines/${id}/dead-letters`,
-      ready: (p) => expect(p.getByTestId('tab-placeholder')).toBeVisible(),
+      ready: (p) => expect(p.getByTestId('letter-counts')).toBeVisible(),
     },
     {
       path: `/data/pipelines/${id}/versions`,
-      ready: (p) => expect(p.getByTestId('tab-placeholder')).toBeVisible(),
+      ready: (p) => expect(p.getByTestId('versions-list')).toBeVisible(),
     },
     {
       path: '/data/lineage',
